@@ -1,0 +1,609 @@
+//! The real GitHub client: octocrab's raw calls (relative paths, so octocrab attaches the
+//! token only for its own base URI), our own models, ETags, rate-limit tracking, and no
+//! automatic retries — GETs are re-polled by the scheduler with backoff, mutations never.
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+
+use bytes::Bytes;
+use chrono::{DateTime, TimeZone, Utc};
+use futures::FutureExt;
+use futures::future::BoxFuture;
+use http::{HeaderMap, HeaderValue, StatusCode, header};
+use http_body_util::BodyExt;
+use octocrab::Octocrab;
+use octocrab::service::middleware::retry::RetryConfig;
+use serde::de::DeserializeOwned;
+
+use super::api::{ApiResult, ClientStats, Fetched, GitHub, RateInfo};
+use super::error::ApiError;
+use super::models::{Job, JobsPage, RateLimitResponse, WorkflowRun, WorkflowRunsPage};
+use crate::clock::SharedClock;
+
+/// Logs larger than this are cut (with a note) rather than exhausting memory.
+pub const MAX_LOG_BYTES: usize = 256 * 1024 * 1024;
+
+pub struct ClientOptions {
+    pub api_url: String,
+    pub token: Option<String>,
+    /// Where the token came from, for the 401 message (never the token itself).
+    pub token_source: String,
+    pub timeout: Duration,
+    pub clock: SharedClock,
+}
+
+pub struct HttpGitHub {
+    octo: Octocrab,
+    plain: reqwest::Client,
+    token_source: String,
+    timeout: Duration,
+    clock: SharedClock,
+    etags: Mutex<HashMap<String, (HeaderValue, Bytes)>>,
+    rate: Mutex<Option<RateInfo>>,
+    quota_costing: AtomicU64,
+    not_modified: AtomicU64,
+    failed: AtomicU64,
+}
+
+impl HttpGitHub {
+    pub fn new(opts: ClientOptions) -> color_eyre::Result<HttpGitHub> {
+        use color_eyre::eyre::WrapErr;
+        let mut builder = Octocrab::builder()
+            .base_uri(opts.api_url.trim_end_matches('/'))
+            .wrap_err_with(|| format!("api_url {:?} is not a valid URL", opts.api_url))?
+            .add_retry_config(RetryConfig::None)
+            .set_connect_timeout(Some(Duration::from_secs(5)))
+            .set_read_timeout(Some(opts.timeout));
+        if let Some(token) = opts.token {
+            builder = builder.personal_token(token);
+        }
+        let octo = builder.build().wrap_err("building the GitHub client")?;
+        // Log downloads go to another host: a separate client that never carries the token.
+        let plain = reqwest::Client::builder()
+            .connect_timeout(Duration::from_secs(5))
+            .timeout(Duration::from_secs(120))
+            .build()
+            .wrap_err("building the log download client")?;
+        Ok(HttpGitHub {
+            octo,
+            plain,
+            token_source: opts.token_source,
+            timeout: opts.timeout,
+            clock: opts.clock,
+            etags: Mutex::new(HashMap::new()),
+            rate: Mutex::new(None),
+            quota_costing: AtomicU64::new(0),
+            not_modified: AtomicU64::new(0),
+            failed: AtomicU64::new(0),
+        })
+    }
+
+    fn headers(etag: Option<&HeaderValue>) -> HeaderMap {
+        let mut h = HeaderMap::new();
+        h.insert(
+            header::ACCEPT,
+            HeaderValue::from_static("application/vnd.github+json"),
+        );
+        h.insert(
+            "x-github-api-version",
+            HeaderValue::from_static("2022-11-28"),
+        );
+        if let Some(etag) = etag {
+            h.insert(header::IF_NONE_MATCH, etag.clone());
+        }
+        h
+    }
+
+    /// A conditional GET: sends the cached ETag, answers 304s from the cache.
+    async fn get_json<T: DeserializeOwned>(&self, path: &str) -> ApiResult<Fetched<T>> {
+        let cached = self
+            .etags
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .get(path)
+            .cloned();
+        let (status, headers, body) = self
+            .send(path, Self::headers(cached.as_ref().map(|(e, _)| e)))
+            .await?;
+        if status == StatusCode::NOT_MODIFIED {
+            if let Some((_, body)) = cached {
+                self.not_modified.fetch_add(1, Ordering::Relaxed);
+                let value = decode(path, &body)?;
+                return Ok(Fetched {
+                    value,
+                    not_modified: true,
+                });
+            }
+        }
+        self.quota_costing.fetch_add(1, Ordering::Relaxed);
+        if !status.is_success() {
+            return Err(self.fail(self.classify(path, status, &headers, &body)));
+        }
+        let value = decode(path, &body).map_err(|e| self.fail(e))?;
+        if let Some(etag) = headers.get(header::ETAG) {
+            self.etags
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .insert(path.to_string(), (etag.clone(), body));
+        }
+        Ok(Fetched {
+            value,
+            not_modified: false,
+        })
+    }
+
+    /// One GET through octocrab, bounded in time, body read in full.
+    async fn send(
+        &self,
+        path: &str,
+        headers: HeaderMap,
+    ) -> ApiResult<(StatusCode, HeaderMap, Bytes)> {
+        let secs = self.timeout.as_secs().max(1);
+        let call = async {
+            let resp = self
+                .octo
+                ._get_with_headers(path, Some(headers))
+                .await
+                .map_err(map_octo_error)?;
+            let (parts, body) = resp.into_parts();
+            let body = body.collect().await.map_err(map_octo_error)?.to_bytes();
+            Ok::<_, ApiError>((parts.status, parts.headers, body))
+        };
+        let (status, headers, body) = tokio::time::timeout(self.timeout, call)
+            .await
+            .map_err(|_| self.fail(ApiError::Timeout { secs }))?
+            .map_err(|e| self.fail(e))?;
+        self.record_rate(&headers);
+        Ok((status, headers, body))
+    }
+
+    /// A POST that is sent exactly once, whatever happens.
+    async fn post_once(&self, path: &str, body: serde_json::Value) -> ApiResult<()> {
+        let secs = self.timeout.as_secs().max(1);
+        let call = async {
+            let resp = self
+                .octo
+                ._post(path, Some(&body))
+                .await
+                .map_err(map_octo_error)?;
+            let (parts, body) = resp.into_parts();
+            let body = body.collect().await.map_err(map_octo_error)?.to_bytes();
+            Ok::<_, ApiError>((parts.status, parts.headers, body))
+        };
+        let (status, headers, body) = tokio::time::timeout(self.timeout, call)
+            .await
+            .map_err(|_| ApiError::Timeout { secs })??;
+        self.record_rate(&headers);
+        self.quota_costing.fetch_add(1, Ordering::Relaxed);
+        if status.is_success() {
+            Ok(())
+        } else {
+            Err(self.fail(self.classify(path, status, &headers, &body)))
+        }
+    }
+
+    fn fail(&self, e: ApiError) -> ApiError {
+        self.failed.fetch_add(1, Ordering::Relaxed);
+        e
+    }
+
+    fn record_rate(&self, headers: &HeaderMap) {
+        if let Some(info) = rate_from_headers(headers) {
+            *self.rate.lock().unwrap_or_else(|p| p.into_inner()) = Some(info);
+        }
+    }
+
+    fn classify(
+        &self,
+        path: &str,
+        status: StatusCode,
+        headers: &HeaderMap,
+        body: &[u8],
+    ) -> ApiError {
+        classify(
+            path,
+            status,
+            headers,
+            body,
+            self.clock.now(),
+            &self.token_source,
+        )
+    }
+
+    async fn download_log(&self, repo: &str, job_id: u64) -> ApiResult<Vec<u8>> {
+        let path = format!("/repos/{repo}/actions/jobs/{job_id}/logs");
+        let (status, headers, body) = self.send(&path, Self::headers(None)).await?;
+        self.quota_costing.fetch_add(1, Ordering::Relaxed);
+        if status.is_success() {
+            return Ok(body.to_vec());
+        }
+        if !status.is_redirection() {
+            return Err(self.fail(self.classify(&path, status, &headers, &body)));
+        }
+        let location = headers
+            .get(header::LOCATION)
+            .and_then(|l| l.to_str().ok())
+            .ok_or_else(|| ApiError::Decode {
+                what: path.clone(),
+                detail: "redirect without a Location header".into(),
+            })?;
+        // The log host is not GitHub's API: this client has no token to forward.
+        let mut resp = self
+            .plain
+            .get(location)
+            .send()
+            .await
+            .map_err(|e| self.fail(map_reqwest_error(e)))?;
+        if !resp.status().is_success() {
+            return Err(self.fail(ApiError::Http {
+                status: resp.status().as_u16(),
+                message: "downloading the job log".into(),
+            }));
+        }
+        let mut out = Vec::with_capacity(resp.content_length().unwrap_or(0).min(1 << 26) as usize);
+        while let Some(chunk) = resp
+            .chunk()
+            .await
+            .map_err(|e| self.fail(map_reqwest_error(e)))?
+        {
+            if out.len() + chunk.len() > MAX_LOG_BYTES {
+                out.extend_from_slice(b"\n[cockpit: log cut at 256 MiB]\n");
+                break;
+            }
+            out.extend_from_slice(&chunk);
+        }
+        Ok(out)
+    }
+}
+
+impl GitHub for HttpGitHub {
+    fn list_runs<'a>(
+        &'a self,
+        repo: &'a str,
+        workflow: Option<&'a str>,
+        branch: Option<&'a str>,
+    ) -> BoxFuture<'a, ApiResult<Fetched<Vec<WorkflowRun>>>> {
+        async move {
+            let mut path = match workflow {
+                Some(w) => format!("/repos/{repo}/actions/workflows/{w}/runs?per_page=30"),
+                None => format!("/repos/{repo}/actions/runs?per_page=50"),
+            };
+            if let Some(b) = branch {
+                path.push_str("&branch=");
+                path.push_str(&encode_query(b));
+            }
+            let page: Fetched<WorkflowRunsPage> = self.get_json(&path).await?;
+            Ok(Fetched {
+                value: page.value.workflow_runs,
+                not_modified: page.not_modified,
+            })
+        }
+        .boxed()
+    }
+
+    fn list_jobs<'a>(
+        &'a self,
+        repo: &'a str,
+        run_id: u64,
+    ) -> BoxFuture<'a, ApiResult<Fetched<Vec<Job>>>> {
+        async move {
+            let path =
+                format!("/repos/{repo}/actions/runs/{run_id}/jobs?filter=latest&per_page=100");
+            let page: Fetched<JobsPage> = self.get_json(&path).await?;
+            Ok(Fetched {
+                value: page.value.jobs,
+                not_modified: page.not_modified,
+            })
+        }
+        .boxed()
+    }
+
+    fn job_log<'a>(&'a self, repo: &'a str, job_id: u64) -> BoxFuture<'a, ApiResult<Vec<u8>>> {
+        self.download_log(repo, job_id).boxed()
+    }
+
+    fn rerun<'a>(
+        &'a self,
+        repo: &'a str,
+        run_id: u64,
+        failed_only: bool,
+    ) -> BoxFuture<'a, ApiResult<()>> {
+        async move {
+            let what = if failed_only {
+                "rerun-failed-jobs"
+            } else {
+                "rerun"
+            };
+            let path = format!("/repos/{repo}/actions/runs/{run_id}/{what}");
+            self.post_once(&path, serde_json::json!({})).await
+        }
+        .boxed()
+    }
+
+    fn cancel<'a>(&'a self, repo: &'a str, run_id: u64) -> BoxFuture<'a, ApiResult<()>> {
+        async move {
+            let path = format!("/repos/{repo}/actions/runs/{run_id}/cancel");
+            self.post_once(&path, serde_json::json!({})).await
+        }
+        .boxed()
+    }
+
+    fn rate_limit(&self) -> BoxFuture<'_, ApiResult<RateInfo>> {
+        async move {
+            let (status, headers, body) = self.send("/rate_limit", Self::headers(None)).await?;
+            if !status.is_success() {
+                return Err(self.classify("/rate_limit", status, &headers, &body));
+            }
+            let r: RateLimitResponse = decode("/rate_limit", &body)?;
+            let b = r.resources.core;
+            let info = RateInfo {
+                limit: b.limit,
+                remaining: b.remaining,
+                used: b.used,
+                reset: Utc.timestamp_opt(b.reset, 0).single(),
+            };
+            *self.rate.lock().unwrap_or_else(|p| p.into_inner()) = Some(info);
+            Ok(info)
+        }
+        .boxed()
+    }
+
+    fn last_rate(&self) -> Option<RateInfo> {
+        *self.rate.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn stats(&self) -> ClientStats {
+        ClientStats {
+            quota_costing: self.quota_costing.load(Ordering::Relaxed),
+            not_modified: self.not_modified.load(Ordering::Relaxed),
+            failed: self.failed.load(Ordering::Relaxed),
+        }
+    }
+}
+
+fn decode<T: DeserializeOwned>(path: &str, body: &[u8]) -> ApiResult<T> {
+    serde_json::from_slice(body).map_err(|e| ApiError::Decode {
+        what: path.to_string(),
+        detail: e.to_string(),
+    })
+}
+
+fn encode_query(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+fn header_u64(headers: &HeaderMap, name: &str) -> Option<u64> {
+    headers.get(name)?.to_str().ok()?.trim().parse().ok()
+}
+
+pub fn rate_from_headers(headers: &HeaderMap) -> Option<RateInfo> {
+    Some(RateInfo {
+        limit: header_u64(headers, "x-ratelimit-limit")?,
+        remaining: header_u64(headers, "x-ratelimit-remaining")?,
+        used: header_u64(headers, "x-ratelimit-used").unwrap_or(0),
+        reset: header_u64(headers, "x-ratelimit-reset")
+            .and_then(|s| Utc.timestamp_opt(i64::try_from(s).ok()?, 0).single()),
+    })
+}
+
+/// Turns a non-2xx answer into an error that says what to do.
+pub fn classify(
+    path: &str,
+    status: StatusCode,
+    headers: &HeaderMap,
+    body: &[u8],
+    now: DateTime<Utc>,
+    token_source: &str,
+) -> ApiError {
+    let message = serde_json::from_slice::<serde_json::Value>(body)
+        .ok()
+        .and_then(|v| v.get("message").and_then(|m| m.as_str()).map(String::from))
+        .unwrap_or_else(|| {
+            let text = String::from_utf8_lossy(body);
+            let text = text.trim();
+            if text.is_empty() {
+                status.canonical_reason().unwrap_or("error").to_string()
+            } else {
+                text.chars().take(200).collect()
+            }
+        });
+    match status.as_u16() {
+        401 => ApiError::Unauthorized {
+            token_source: token_source.to_string(),
+        },
+        403 | 429 => {
+            if let Some(secs) = header_u64(headers, "retry-after") {
+                return ApiError::RateLimited {
+                    until: now + chrono::Duration::seconds(i64::try_from(secs).unwrap_or(60)),
+                    secondary: true,
+                    message,
+                };
+            }
+            if header_u64(headers, "x-ratelimit-remaining") == Some(0) {
+                let until = rate_from_headers(headers)
+                    .and_then(|r| r.reset)
+                    .unwrap_or(now + chrono::Duration::seconds(60));
+                return ApiError::RateLimited {
+                    until,
+                    secondary: false,
+                    message,
+                };
+            }
+            if status.as_u16() == 429 {
+                // Secondary limit without retry-after: GitHub says wait at least a minute.
+                return ApiError::RateLimited {
+                    until: now + chrono::Duration::seconds(60),
+                    secondary: true,
+                    message,
+                };
+            }
+            ApiError::Http {
+                status: 403,
+                message,
+            }
+        }
+        404 => ApiError::NotFound {
+            what: path.split('?').next().unwrap_or(path).to_string(),
+        },
+        409 => ApiError::Conflict { message },
+        422 => ApiError::Unprocessable { message },
+        s => ApiError::Http { status: s, message },
+    }
+}
+
+fn map_octo_error(e: octocrab::Error) -> ApiError {
+    let text = error_chain(&e);
+    let lower = text.to_lowercase();
+    if lower.contains("timed out") || lower.contains("timeout") || lower.contains("elapsed") {
+        ApiError::Timeout { secs: 0 }
+    } else {
+        ApiError::Connect(text)
+    }
+}
+
+fn map_reqwest_error(e: reqwest::Error) -> ApiError {
+    if e.is_timeout() {
+        ApiError::Timeout { secs: 120 }
+    } else if e.is_connect() {
+        ApiError::Connect(error_chain(&e))
+    } else {
+        ApiError::Http {
+            status: e.status().map(|s| s.as_u16()).unwrap_or(0),
+            message: error_chain(&e),
+        }
+    }
+}
+
+/// The innermost causes are the informative ones ("Connection refused").
+fn error_chain(e: &dyn std::error::Error) -> String {
+    let mut parts = vec![e.to_string()];
+    let mut cur = e.source();
+    while let Some(s) = cur {
+        let t = s.to_string();
+        if !parts.iter().any(|p| p.contains(&t)) {
+            parts.push(t);
+        }
+        cur = s.source();
+    }
+    let last = parts.last().cloned().unwrap_or_default();
+    if parts.len() > 1 {
+        format!("{last} ({})", parts[0].chars().take(80).collect::<String>())
+    } else {
+        last
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn hm(pairs: &[(&'static str, &str)]) -> HeaderMap {
+        let mut h = HeaderMap::new();
+        for (k, v) in pairs {
+            h.insert(*k, HeaderValue::from_str(v).unwrap());
+        }
+        h
+    }
+
+    #[test]
+    fn secondary_limit_uses_retry_after() {
+        let now = Utc.with_ymd_and_hms(2026, 11, 22, 10, 0, 0).unwrap();
+        let e = classify(
+            "/x",
+            StatusCode::FORBIDDEN,
+            &hm(&[("retry-after", "30")]),
+            br#"{"message":"You have exceeded a secondary rate limit"}"#,
+            now,
+            "GH_TOKEN",
+        );
+        assert_eq!(
+            e,
+            ApiError::RateLimited {
+                until: now + chrono::Duration::seconds(30),
+                secondary: true,
+                message: "You have exceeded a secondary rate limit".into()
+            }
+        );
+    }
+
+    #[test]
+    fn primary_limit_waits_for_reset() {
+        let now = Utc.with_ymd_and_hms(2026, 11, 22, 10, 0, 0).unwrap();
+        let reset = now + chrono::Duration::minutes(20);
+        let reset_s = reset.timestamp().to_string();
+        let e = classify(
+            "/x",
+            StatusCode::FORBIDDEN,
+            &hm(&[
+                ("x-ratelimit-remaining", "0"),
+                ("x-ratelimit-limit", "5000"),
+                ("x-ratelimit-reset", &reset_s),
+            ]),
+            b"{}",
+            now,
+            "GH_TOKEN",
+        );
+        assert!(
+            matches!(e, ApiError::RateLimited { until, secondary: false, .. } if until == reset)
+        );
+    }
+
+    #[test]
+    fn unauthorized_names_the_source_not_the_token() {
+        let e = classify(
+            "/x",
+            StatusCode::UNAUTHORIZED,
+            &HeaderMap::new(),
+            br#"{"message":"Bad credentials"}"#,
+            Utc::now(),
+            "$GH_TOKEN",
+        );
+        assert_eq!(
+            e.to_string(),
+            "401 Unauthorized: GitHub rejected the token from $GH_TOKEN"
+        );
+    }
+
+    #[test]
+    fn conflict_and_plain_errors_keep_github_message() {
+        let e = classify(
+            "/x",
+            StatusCode::CONFLICT,
+            &HeaderMap::new(),
+            br#"{"message":"Cannot cancel a workflow run that is completed."}"#,
+            Utc::now(),
+            "t",
+        );
+        assert!(matches!(e, ApiError::Conflict { .. }));
+        let e = classify(
+            "/x",
+            StatusCode::BAD_GATEWAY,
+            &HeaderMap::new(),
+            b"<html>",
+            Utc::now(),
+            "t",
+        );
+        assert_eq!(
+            e,
+            ApiError::Http {
+                status: 502,
+                message: "<html>".into()
+            }
+        );
+        assert!(e.is_transient());
+    }
+
+    #[test]
+    fn query_values_are_encoded() {
+        assert_eq!(encode_query("feature/a b&c"), "feature/a%20b%26c");
+    }
+}

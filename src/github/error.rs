@@ -1,0 +1,41 @@
+//! What can go wrong talking to GitHub, in words an operator can act on.
+
+use chrono::{DateTime, Utc};
+
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum ApiError {
+    #[error("401 Unauthorized: GitHub rejected the token from {token_source}")]
+    Unauthorized { token_source: String },
+    #[error("404 Not Found: {what} (check the name and that the token can see it)")]
+    NotFound { what: String },
+    #[error("{} until {until} ({message})", if *.secondary { "secondary rate limit: waiting" } else { "rate limit exhausted: waiting" })]
+    RateLimited {
+        until: DateTime<Utc>,
+        secondary: bool,
+        message: String,
+    },
+    #[error("409 Conflict: {message}")]
+    Conflict { message: String },
+    #[error("422 Unprocessable: {message}")]
+    Unprocessable { message: String },
+    #[error("HTTP {status}: {message}")]
+    Http { status: u16, message: String },
+    #[error("timed out after {secs} s")]
+    Timeout { secs: u64 },
+    #[error("connection failed: {0}")]
+    Connect(String),
+    #[error("malformed response from {what}: {detail}")]
+    Decode { what: String, detail: String },
+}
+
+impl ApiError {
+    /// Worth retrying a GET later (with backoff): the server or the network may recover.
+    pub fn is_transient(&self) -> bool {
+        match self {
+            ApiError::Http { status, .. } => *status >= 500,
+            ApiError::Timeout { .. } | ApiError::Connect(_) | ApiError::Decode { .. } => true,
+            ApiError::RateLimited { .. } => true,
+            _ => false,
+        }
+    }
+}

@@ -1,0 +1,8 @@
+//! Talking to GitHub: the backend trait, the real client, errors, and our own models.
+
+pub mod api;
+pub mod client;
+pub mod error;
+pub mod models;
+
+pub use api::{ApiResult, ClientStats, Fetched, GitHub, RateInfo};

@@ -1,0 +1,19 @@
+//! cockpit: a terminal release cockpit for GitHub Actions, environment health and rollbacks.
+
+pub mod app;
+pub mod clock;
+pub mod config;
+pub mod demo;
+pub mod effects;
+pub mod github;
+pub mod keymap;
+pub mod logging;
+pub mod model;
+pub mod msg;
+pub mod status;
+pub mod theme;
+pub mod token;
+pub mod tui;
+pub mod update;
+pub mod view;
+pub mod sim;

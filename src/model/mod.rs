@@ -1,0 +1,232 @@
+//! Plain data: what the operator sees and what the poller knows. No I/O here.
+
+pub mod log_text;
+pub mod poll;
+pub mod runs;
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+
+use crate::github::RateInfo;
+use crate::github::models::{Job, WorkflowRun};
+use crate::msg::Mutation;
+use log_text::LogText;
+pub use poll::{PollSettings, SourceState};
+
+/// One polled list of runs: a whole repo, or one of its configured workflows.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct SourceKey {
+    pub repo: String,
+    /// Workflow file name (`ci.yml`) or id; `None` = every workflow of the repo.
+    pub workflow: Option<String>,
+    pub branch: Option<String>,
+}
+
+impl SourceKey {
+    pub fn label(&self) -> String {
+        match &self.workflow {
+            Some(w) => format!("{}:{w}", self.repo),
+            None => self.repo.clone(),
+        }
+    }
+}
+
+/// A run as listed: the run and the repo it belongs to.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RunEntry {
+    pub repo: String,
+    pub run: WorkflowRun,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Screen {
+    Runs,
+    RunDetail,
+    Logs,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct DetailState {
+    pub repo: String,
+    pub run_id: u64,
+    /// `l` was pressed before the jobs were known: open the log when they arrive.
+    pub log_on_load: bool,
+    /// Selected row in the flattened jobs/steps tree.
+    pub selected: usize,
+    pub offset: usize,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct JobsState {
+    pub jobs: Vec<Job>,
+    pub fetched_at: Option<DateTime<Utc>>,
+    pub error: Option<String>,
+    pub in_flight: bool,
+    pub next_due: Option<DateTime<Utc>>,
+    pub failures: u32,
+}
+
+#[derive(Debug, Clone)]
+pub struct LogState {
+    pub repo: String,
+    pub job_id: u64,
+    pub title: String,
+    pub text: Option<Arc<LogText>>,
+    pub error: Option<String>,
+    /// First visible line.
+    pub top: usize,
+    /// Line the cursor is on (highlighted; `n` moves it).
+    pub cursor: usize,
+    pub search: Option<String>,
+}
+
+/// Text being typed into a one-line prompt (filter, log search).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Input {
+    pub purpose: InputPurpose,
+    pub text: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InputPurpose {
+    RunFilter,
+    LogSearch,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Dialog {
+    Help,
+    /// y/N confirmation of a mutation; No is the default.
+    Confirm(Mutation),
+    /// Quit while a mutation is in flight.
+    ConfirmQuit,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Level {
+    Info,
+    Warn,
+    Error,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Flash {
+    pub text: String,
+    pub level: Level,
+    pub at: DateTime<Utc>,
+}
+
+/// GitHub asked us to wait (rate limit or secondary limit): no GET goes out before `until`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RateWait {
+    pub until: DateTime<Utc>,
+    pub reason: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Model {
+    pub keymap: Arc<crate::keymap::Keymap>,
+    pub repos: Vec<String>,
+    pub poll: PollSettings,
+    pub read_only: bool,
+    pub screen: Screen,
+    pub sources: BTreeMap<SourceKey, SourceState>,
+    /// All runs of all sources, newest first (rebuilt when a source changes).
+    pub runs: Vec<RunEntry>,
+    /// Indices into `runs` that pass the filter.
+    pub visible: Vec<usize>,
+    pub filter: String,
+    pub selected: usize,
+    pub offset: usize,
+    pub jobs: HashMap<u64, JobsState>,
+    pub detail: Option<DetailState>,
+    pub log: Option<LogState>,
+    pub input: Option<Input>,
+    pub dialog: Option<Dialog>,
+    pub flash: Option<Flash>,
+    pub rate: Option<RateInfo>,
+    pub rate_wait: Option<RateWait>,
+    pub in_flight: HashSet<Mutation>,
+    pub width: u16,
+    pub height: u16,
+    pub quit: bool,
+}
+
+impl Model {
+    pub fn new(sources: Vec<SourceKey>, poll: PollSettings, now: DateTime<Utc>) -> Model {
+        let mut repos: Vec<String> = sources.iter().map(|s| s.repo.clone()).collect();
+        repos.dedup();
+        Model {
+            keymap: Arc::new(crate::keymap::Keymap::default()),
+            repos,
+            poll,
+            read_only: false,
+            screen: Screen::Runs,
+            sources: sources
+                .into_iter()
+                .map(|k| (k, SourceState::new(now)))
+                .collect(),
+            runs: Vec::new(),
+            visible: Vec::new(),
+            filter: String::new(),
+            selected: 0,
+            offset: 0,
+            jobs: HashMap::new(),
+            detail: None,
+            log: None,
+            input: None,
+            dialog: None,
+            flash: None,
+            rate: None,
+            rate_wait: None,
+            in_flight: HashSet::new(),
+            width: 120,
+            height: 40,
+            quit: false,
+        }
+    }
+
+    pub fn selected_run(&self) -> Option<&RunEntry> {
+        self.visible.get(self.selected).and_then(|&i| self.runs.get(i))
+    }
+
+    pub fn find_run(&self, repo: &str, run_id: u64) -> Option<&RunEntry> {
+        self.runs
+            .iter()
+            .find(|e| e.run.id == run_id && e.repo == repo)
+    }
+
+    /// The run shown in the detail view, if any.
+    pub fn detail_run(&self) -> Option<&RunEntry> {
+        let d = self.detail.as_ref()?;
+        self.find_run(&d.repo, d.run_id)
+    }
+
+    /// Oldest successful refresh across sources: the age the header shows.
+    pub fn data_fetched_at(&self) -> Option<DateTime<Utc>> {
+        self.sources.values().map(|s| s.fetched_at).min().flatten()
+    }
+
+    /// Stale: a source failed its last poll, or has not refreshed for twice its interval.
+    pub fn is_stale(&self, now: DateTime<Utc>) -> bool {
+        self.sources
+            .values()
+            .any(|s| s.is_stale(now, &self.poll))
+    }
+
+    pub fn last_error(&self) -> Option<&str> {
+        self.sources.values().find_map(|s| s.error.as_deref())
+    }
+
+    /// Rows in the list viewport: the terminal less the header, the column titles and the footer.
+    pub fn list_height(&self) -> usize {
+        usize::from(self.height.saturating_sub(3)).max(1)
+    }
+}
+
+pub fn secs(d: Duration) -> chrono::Duration {
+    chrono::Duration::from_std(d).unwrap_or(chrono::Duration::MAX)
+}

@@ -1,0 +1,106 @@
+//! What happened (`Msg`), what to do about it (`Cmd`), and what a key means (`Action`).
+
+use std::sync::Arc;
+
+use crossterm::event::{KeyEvent, MouseEvent};
+
+use crate::github::error::ApiError;
+use crate::github::models::{Job, WorkflowRun};
+use crate::github::{Fetched, RateInfo};
+use crate::model::log_text::LogText;
+use crate::model::SourceKey;
+
+/// A key's meaning, independent of which key it is (the keymap maps keys to these).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Action {
+    Quit,
+    Help,
+    Up,
+    Down,
+    Top,
+    Bottom,
+    PageUp,
+    PageDown,
+    Open,
+    Back,
+    Filter,
+    Logs,
+    RerunFailed,
+    RerunAll,
+    Cancel,
+    OpenBrowser,
+    NextMatch,
+    PrevMatch,
+}
+
+#[derive(Debug)]
+pub enum Msg {
+    Key(KeyEvent),
+    Mouse(MouseEvent),
+    Resize { width: u16, height: u16 },
+    /// Time moved on: schedule polls, expire messages.
+    Tick,
+    Runs {
+        source: SourceKey,
+        result: Result<Fetched<Vec<WorkflowRun>>, ApiError>,
+    },
+    Jobs {
+        repo: String,
+        run_id: u64,
+        result: Result<Fetched<Vec<Job>>, ApiError>,
+    },
+    Log {
+        job_id: u64,
+        result: Result<Arc<LogText>, ApiError>,
+    },
+    MutationDone {
+        mutation: Mutation,
+        result: Result<(), ApiError>,
+    },
+    Rate(RateInfo),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Cmd {
+    FetchRuns(SourceKey),
+    FetchJobs { repo: String, run_id: u64 },
+    FetchLog { repo: String, job_id: u64 },
+    Mutate(Mutation),
+    OpenUrl(String),
+    Bell,
+    Quit,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum MutationKind {
+    RerunFailed,
+    RerunAll,
+    Cancel,
+}
+
+impl MutationKind {
+    pub fn verb(self) -> &'static str {
+        match self {
+            MutationKind::RerunFailed => "re-run failed jobs of",
+            MutationKind::RerunAll => "re-run all jobs of",
+            MutationKind::Cancel => "cancel",
+        }
+    }
+
+    /// The audit-log action name (contract.md).
+    pub fn audit_action(self) -> &'static str {
+        match self {
+            MutationKind::RerunFailed | MutationKind::RerunAll => "rerun",
+            MutationKind::Cancel => "cancel",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Mutation {
+    pub kind: MutationKind,
+    pub repo: String,
+    pub run_id: u64,
+    /// "CI #42" — for messages.
+    pub label: String,
+}

@@ -1,0 +1,212 @@
+//! The embedded GitHub simulator: an HTTP server on 127.0.0.1 that answers like GitHub's REST
+//! API for one repository (default `acme/shop`) and plays a scripted release story driven by
+//! an injected clock, plus the environments' health/version endpoints and a log host.
+//! Used by `cockpit demo` and by the integration tests. It deliberately does not use cockpit's
+//! own GitHub models, so it checks them rather than mirrors them.
+//!
+//! Layout: `scenario` (the story and its mutations) over `history`, `plans`, `timeline` and
+//! `deploys`; `server` (pipeline) → `routes` → `api_*` handlers → `render*` (JSON bodies);
+//! `host` (`/_env`, `/_logs`), `logs`, `faults`, `state`, `listener`.
+
+mod api_deploy;
+mod api_repo;
+mod api_runs;
+mod deploys;
+mod faults;
+mod history;
+mod host;
+mod listener;
+mod logs;
+mod plans;
+mod render;
+mod render_actions;
+mod routes;
+mod scenario;
+mod server;
+mod state;
+mod timeline;
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Router;
+use chrono::{DateTime, Utc};
+use tokio::sync::oneshot;
+
+pub use faults::{Fault, FaultRule};
+
+use crate::clock::SharedClock;
+use state::Shared;
+
+/// How to start a simulator.
+#[derive(Clone)]
+pub struct SimOptions {
+    pub clock: SharedClock,
+    /// When set, GitHub API requests must carry `Authorization: Bearer <it>` (or `token <it>`).
+    pub require_token: Option<String>,
+    /// `owner/name` the API answers for; the scenario is the same whatever the name.
+    pub repo: String,
+}
+
+impl SimOptions {
+    pub fn new(clock: SharedClock) -> Self {
+        SimOptions { clock, require_token: None, repo: "acme/shop".into() }
+    }
+}
+
+impl fmt::Debug for SimOptions {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SimOptions")
+            .field("require_token", &self.require_token.as_ref().map(|_| "<redacted>"))
+            .field("repo", &self.repo)
+            .finish_non_exhaustive()
+    }
+}
+
+/// One request the simulator received.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RecordedRequest {
+    pub method: String,
+    pub path: String,
+    pub query: Option<String>,
+    pub if_none_match: Option<String>,
+    pub authorization: Option<String>,
+    /// The body as JSON (a JSON string holding the text if it was not JSON); `None` if empty.
+    pub body: Option<serde_json::Value>,
+    /// The status answered; 0 while unanswered (or if the client went away during a stall).
+    pub status: u16,
+}
+
+/// Request counters.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct SimStats {
+    /// every request received, any path
+    pub total: u64,
+    /// requests that used up primary rate limit
+    pub quota_costing: u64,
+    /// conditional GETs answered 304 (free)
+    pub not_modified: u64,
+}
+
+/// How an environment's health endpoint behaves.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum HealthMode {
+    /// 200 `{"status":"UP","version":..}`
+    Up,
+    /// this status with `{"status":"DOWN",..}`
+    Down(u16),
+    /// sleeps (tokio time) this long, then answers like `Up`
+    Slow(Duration),
+    /// 200 with an HTML maintenance page instead of the JSON
+    WrongBody,
+}
+
+/// A running simulator. Dropping it shuts it down too.
+pub struct Simulator {
+    shared: Arc<Shared>,
+    acceptor: listener::Acceptor,
+    stop: Option<oneshot::Sender<()>>,
+}
+
+impl Simulator {
+    /// Binds 127.0.0.1 on a free port and serves in a tokio task. The scenario's `t = 0` is
+    /// `opts.clock.now()` at this call.
+    pub async fn start(opts: SimOptions) -> std::io::Result<Simulator> {
+        let (acceptor, listener) = listener::bind()?;
+        let base = format!("http://{}", acceptor.addr());
+        let shared = Arc::new(Shared::new(opts.clock, opts.require_token, base, &opts.repo));
+        let app = Router::new().fallback(server::handle).with_state(Arc::clone(&shared));
+        let (tx, rx) = oneshot::channel::<()>();
+        tokio::spawn(async move {
+            let shutdown = async {
+                let _ = rx.await;
+            };
+            if let Err(e) = axum::serve(listener, app).with_graceful_shutdown(shutdown).await {
+                tracing::warn!("simulator stopped: {e}");
+            }
+        });
+        Ok(Simulator { shared, acceptor, stop: Some(tx) })
+    }
+
+    /// `http://127.0.0.1:PORT`: also the GitHub API url (the API is at the root).
+    pub fn base_url(&self) -> String {
+        self.shared.base.clone()
+    }
+
+    /// e.g. `{base}/_env/production/api/health/`
+    pub fn health_url(&self, env: &str) -> String {
+        format!("{}/_env/{env}/api/health/", self.shared.base)
+    }
+
+    /// e.g. `{base}/_env/production/version`, answering `{"version":"v1.3.2"}`
+    pub fn version_url(&self, env: &str) -> String {
+        format!("{}/_env/{env}/version", self.shared.base)
+    }
+
+    /// `owner/name` of the simulated repository.
+    pub fn repo(&self) -> String {
+        format!("{}/{}", self.shared.owner, self.shared.repo)
+    }
+
+    /// The scenario's `t = 0` (whole seconds).
+    pub fn started_at(&self) -> DateTime<Utc> {
+        self.shared.start
+    }
+
+    pub fn inject(&self, rule: FaultRule) {
+        self.shared.lock().faults.push(rule);
+    }
+
+    pub fn clear_faults(&self) {
+        self.shared.lock().faults.clear();
+    }
+
+    /// Every request received, in order.
+    pub fn requests(&self) -> Vec<RecordedRequest> {
+        self.shared.lock().log.clone()
+    }
+
+    pub fn stats(&self) -> SimStats {
+        self.shared.lock().stats
+    }
+
+    /// What `x-ratelimit-remaining` would say now.
+    pub fn rate_limit_remaining(&self) -> u32 {
+        let now = self.shared.clock.now();
+        let mut g = self.shared.lock();
+        g.quota.roll(now);
+        g.quota.remaining()
+    }
+
+    pub fn set_health(&self, env: &str, mode: HealthMode) {
+        self.shared.lock().health.insert(env.to_string(), mode);
+    }
+
+    /// Overrides the live version of `env` (until a later deployment succeeds there).
+    pub fn set_version(&self, env: &str, version: &str) {
+        let t = self.shared.t();
+        self.shared.lock().world.version_overrides.insert(env.to_string(), (version.to_string(), t));
+    }
+
+    /// Stops listening: when this returns, new connections are refused. Open connections are
+    /// closed once their in-flight request is answered.
+    pub fn shutdown(self) {
+        drop(self);
+    }
+}
+
+impl Drop for Simulator {
+    fn drop(&mut self) {
+        self.acceptor.stop();
+        if let Some(tx) = self.stop.take() {
+            let _ = tx.send(());
+        }
+    }
+}
+
+impl fmt::Debug for Simulator {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Simulator").field("base_url", &self.shared.base).finish_non_exhaustive()
+    }
+}

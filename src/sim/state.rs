@@ -1,0 +1,120 @@
+//! The simulator's shared state: the world, injected faults, the request log, counters,
+//! the primary rate limit and the environments' health.
+
+use std::collections::HashMap;
+use std::sync::{Mutex, MutexGuard};
+
+use chrono::{DateTime, Utc};
+
+use super::faults::FaultRule;
+use super::render::Cx;
+use super::scenario::World;
+use super::{HealthMode, RecordedRequest, SimStats};
+use crate::clock::SharedClock;
+
+pub(crate) const RATE_LIMIT: u32 = 5000;
+
+/// The core rate limit: resets at the top of each hour of the simulator's clock.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Quota {
+    pub used: u32,
+    pub reset: i64,
+}
+
+impl Quota {
+    fn next_reset(unix: i64) -> i64 {
+        (unix.div_euclid(3600) + 1) * 3600
+    }
+
+    pub(crate) fn new(now: DateTime<Utc>) -> Self {
+        Quota { used: 0, reset: Self::next_reset(now.timestamp()) }
+    }
+
+    /// Starts a new window once the reset time has passed.
+    pub(crate) fn roll(&mut self, now: DateTime<Utc>) {
+        if now.timestamp() >= self.reset {
+            *self = Self::new(now);
+        }
+    }
+
+    pub(crate) fn remaining(&self) -> u32 {
+        RATE_LIMIT.saturating_sub(self.used)
+    }
+}
+
+pub(crate) struct Inner {
+    pub world: World,
+    pub faults: Vec<FaultRule>,
+    pub log: Vec<RecordedRequest>,
+    pub stats: SimStats,
+    pub quota: Quota,
+    pub health: HashMap<String, HealthMode>,
+}
+
+pub(crate) struct Shared {
+    pub clock: SharedClock,
+    pub start: DateTime<Utc>,
+    pub token: Option<String>,
+    pub base: String,
+    pub owner: String,
+    pub repo: String,
+    inner: Mutex<Inner>,
+}
+
+impl Shared {
+    pub(crate) fn new(clock: SharedClock, token: Option<String>, base: String, full_repo: &str) -> Self {
+        let now = clock.now();
+        let start = now - chrono::Duration::nanoseconds(i64::from(chrono::Timelike::nanosecond(&now)));
+        let (owner, repo) = full_repo.split_once('/').unwrap_or(("acme", full_repo));
+        Shared {
+            clock,
+            start,
+            token,
+            base,
+            owner: owner.into(),
+            repo: repo.into(),
+            inner: Mutex::new(Inner {
+                world: World::new(),
+                faults: vec![],
+                log: vec![],
+                stats: SimStats::default(),
+                quota: Quota::new(now),
+                health: HashMap::new(),
+            }),
+        }
+    }
+
+    pub(crate) fn lock(&self) -> MutexGuard<'_, Inner> {
+        self.inner.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Seconds since the start, on the simulator's clock.
+    pub(crate) fn t(&self) -> i64 {
+        (self.clock.now() - self.start).num_seconds()
+    }
+
+    pub(crate) fn cx(&self) -> Cx<'_> {
+        Cx { base: &self.base, owner: &self.owner, repo: &self.repo, start: self.start, t: self.t() }
+    }
+
+    /// Appends to the request log; returns the entry's index.
+    pub(crate) fn record(&self, rec: RecordedRequest) -> usize {
+        let mut g = self.lock();
+        g.stats.total += 1;
+        g.log.push(rec);
+        g.log.len() - 1
+    }
+
+    pub(crate) fn set_status(&self, idx: usize, status: u16) {
+        if let Some(r) = self.lock().log.get_mut(idx) {
+            r.status = status;
+        }
+    }
+
+    /// Whether an `Authorization` header carries the required token (if any).
+    pub(crate) fn authorized(&self, header: Option<&str>) -> bool {
+        let Some(token) = self.token.as_deref() else { return true };
+        let Some((scheme, value)) = header.and_then(|h| h.trim().split_once(' ')) else { return false };
+        (scheme.eq_ignore_ascii_case("bearer") || scheme.eq_ignore_ascii_case("token")) && value.trim() == token
+    }
+}

@@ -1,0 +1,67 @@
+//! Terminal setup and teardown around the app loop: whatever happens (error, panic), the
+//! terminal is restored — raw mode, alternate screen and mouse capture.
+
+use std::io::stdout;
+
+use crossterm::event::{DisableMouseCapture, EnableMouseCapture};
+
+use crate::app;
+use crate::config::Config;
+use crate::effects::Backends;
+use crate::model::{Model, PollSettings, SourceKey};
+use crate::theme::Theme;
+
+/// The run lists to poll: one per repo, or one per configured workflow.
+pub fn sources(config: &Config) -> Vec<SourceKey> {
+    let mut out = Vec::new();
+    for repo in &config.repos {
+        if repo.workflows.is_empty() {
+            out.push(SourceKey {
+                repo: repo.name.clone(),
+                workflow: None,
+                branch: repo.branch.clone(),
+            });
+        } else {
+            out.extend(repo.workflows.iter().map(|w| SourceKey {
+                repo: repo.name.clone(),
+                workflow: Some(w.clone()),
+                branch: repo.branch.clone(),
+            }));
+        }
+    }
+    out
+}
+
+pub fn initial_model(config: &Config, read_only: bool, now: chrono::DateTime<chrono::Utc>) -> Model {
+    let poll = PollSettings {
+        idle: config.github.poll,
+        active: config.github.active_poll,
+    };
+    let mut model = Model::new(sources(config), poll, now);
+    model.read_only = read_only;
+    model
+}
+
+/// Restores the terminal when dropped, so early returns and errors cannot skip it.
+struct TerminalGuard;
+
+impl Drop for TerminalGuard {
+    fn drop(&mut self) {
+        let _ = crossterm::execute!(stdout(), DisableMouseCapture);
+        ratatui::restore();
+    }
+}
+
+pub async fn run(model: Model, theme: Theme, backends: Backends) -> color_eyre::Result<()> {
+    // ratatui::init installs a panic hook that restores raw mode and the alternate screen;
+    // ours runs first and also turns mouse capture off.
+    let mut terminal = ratatui::init();
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let _ = crossterm::execute!(stdout(), DisableMouseCapture);
+        previous(info);
+    }));
+    let _guard = TerminalGuard;
+    crossterm::execute!(stdout(), EnableMouseCapture)?;
+    app::run(&mut terminal, model, theme, backends).await
+}

@@ -1,0 +1,661 @@
+//! `update`: the only place state changes. Messages in, commands out; no I/O, no clock
+//! reads (time comes in as `now`), so every behaviour here is unit-tested.
+
+use std::hash::{Hash, Hasher};
+
+use chrono::{DateTime, Utc};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseEvent, MouseEventKind};
+
+use crate::github::error::ApiError;
+use crate::keymap::Context;
+use crate::model::poll::{backoff, stretch};
+use crate::model::runs::{detail_rows, failed_step, scroll_offset, DetailRow};
+use crate::model::{
+    secs, DetailState, Dialog, Flash, Input, InputPurpose, Level, LogState, Model, RateWait,
+    Screen,
+};
+use crate::msg::{Action, Cmd, Msg, Mutation, MutationKind};
+
+/// How long a message stays in the footer.
+pub const FLASH_SECS: i64 = 8;
+
+pub fn update(m: &mut Model, msg: Msg, now: DateTime<Utc>) -> Vec<Cmd> {
+    match msg {
+        Msg::Key(key) => on_key(m, key, now),
+        Msg::Mouse(ev) => on_mouse(m, ev, now),
+        Msg::Resize { width, height } => {
+            m.width = width;
+            m.height = height;
+            m.clamp_selection();
+            Vec::new()
+        }
+        Msg::Tick => on_tick(m, now),
+        Msg::Runs { source, result } => {
+            let Some(s) = m.sources.get_mut(&source) else {
+                return Vec::new();
+            };
+            s.in_flight = false;
+            match result {
+                Ok(fetched) => {
+                    s.error = None;
+                    s.failures = 0;
+                    s.fetched_at = Some(now);
+                    let changed = !fetched.not_modified || s.runs != fetched.value;
+                    s.runs = fetched.value;
+                    let every = s.interval(&m.poll) * stretch(m.rate.as_ref());
+                    s.next_due = now + secs(every);
+                    if changed {
+                        m.rebuild_runs();
+                    }
+                }
+                Err(e) => {
+                    let seed = seed_of(&source);
+                    s.failures += 1;
+                    s.error = Some(format!("{}: {e}", source.label()));
+                    s.next_due = retry_at(&mut m.rate_wait, &e, s.failures, seed, now);
+                }
+            }
+            on_tick(m, now)
+        }
+        Msg::Jobs {
+            repo,
+            run_id,
+            result,
+        } => {
+            let js = m.jobs.entry(run_id).or_default();
+            js.in_flight = false;
+            match result {
+                Ok(fetched) => {
+                    js.jobs = fetched.value;
+                    js.fetched_at = Some(now);
+                    js.error = None;
+                    js.failures = 0;
+                    js.next_due = Some(now + secs(m.poll.active * stretch(m.rate.as_ref())));
+                }
+                Err(e) => {
+                    js.failures += 1;
+                    js.error = Some(e.to_string());
+                    js.next_due = Some(retry_at(&mut m.rate_wait, &e, js.failures, run_id, now));
+                }
+            }
+            let wants_log = m
+                .detail
+                .as_ref()
+                .is_some_and(|d| d.run_id == run_id && d.repo == repo && d.log_on_load);
+            let mut cmds = Vec::new();
+            if wants_log {
+                if let Some(d) = m.detail.as_mut() {
+                    d.log_on_load = false;
+                }
+                cmds.extend(open_best_log(m, &repo, run_id));
+            }
+            clamp_detail(m);
+            cmds
+        }
+        Msg::Log { job_id, result } => {
+            if let Some(log) = m.log.as_mut().filter(|l| l.job_id == job_id) {
+                match result {
+                    Ok(text) => {
+                        let first = text.first_error().unwrap_or(0);
+                        log.text = Some(text);
+                        log.error = None;
+                        log.cursor = first;
+                        log.top = first.saturating_sub(3);
+                    }
+                    Err(e) => log.error = Some(e.to_string()),
+                }
+            }
+            Vec::new()
+        }
+        Msg::MutationDone { mutation, result } => {
+            m.in_flight.remove(&mutation);
+            match result {
+                Ok(()) => {
+                    let text = match mutation.kind {
+                        MutationKind::Cancel => format!("cancel requested for {}", mutation.label),
+                        _ => format!("re-run requested for {}", mutation.label),
+                    };
+                    flash(m, Level::Info, text, now);
+                    // Look again soon: the run changes state now.
+                    for (k, s) in m.sources.iter_mut() {
+                        if k.repo == mutation.repo && !s.in_flight {
+                            s.next_due = now;
+                        }
+                    }
+                    if let Some(js) = m.jobs.get_mut(&mutation.run_id) {
+                        js.next_due = Some(now);
+                    }
+                }
+                Err(ApiError::Conflict { .. }) if mutation.kind == MutationKind::Cancel => {
+                    let text = format!("{} already completed: nothing to cancel", mutation.label);
+                    flash(m, Level::Warn, text, now);
+                }
+                Err(e) => {
+                    let text = format!(
+                        "could not {} {}: {e} (not retried)",
+                        mutation.kind.verb(),
+                        mutation.label
+                    );
+                    flash(m, Level::Error, text, now);
+                }
+            }
+            on_tick(m, now)
+        }
+        Msg::Rate(info) => {
+            m.rate = Some(info);
+            Vec::new()
+        }
+    }
+}
+
+/// When to try a failed GET again; a rate limit also pauses every other GET.
+fn retry_at(
+    rate_wait: &mut Option<RateWait>,
+    e: &ApiError,
+    failures: u32,
+    seed: u64,
+    now: DateTime<Utc>,
+) -> DateTime<Utc> {
+    if let ApiError::RateLimited { until, .. } = e {
+        *rate_wait = Some(RateWait {
+            until: *until,
+            reason: e.to_string(),
+        });
+        return *until;
+    }
+    now + secs(backoff(failures, seed))
+}
+
+fn seed_of<T: Hash>(t: &T) -> u64 {
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    t.hash(&mut h);
+    h.finish()
+}
+
+fn flash(m: &mut Model, level: Level, text: String, now: DateTime<Utc>) {
+    m.flash = Some(Flash {
+        text,
+        level,
+        at: now,
+    });
+}
+
+/// What is due now: run lists, and the jobs of the run being looked at.
+fn on_tick(m: &mut Model, now: DateTime<Utc>) -> Vec<Cmd> {
+    if m
+        .flash
+        .as_ref()
+        .is_some_and(|f| now - f.at > chrono::Duration::seconds(FLASH_SECS))
+    {
+        m.flash = None;
+    }
+    if let Some(wait) = &m.rate_wait {
+        if now < wait.until {
+            return Vec::new();
+        }
+        m.rate_wait = None;
+    }
+    let mut cmds = Vec::new();
+    for (key, s) in m.sources.iter_mut() {
+        if !s.in_flight && now >= s.next_due {
+            s.in_flight = true;
+            cmds.push(Cmd::FetchRuns(key.clone()));
+        }
+    }
+    if let Some(d) = &m.detail {
+        let active = m.find_run(&d.repo, d.run_id).is_some_and(|e| e.run.is_active());
+        let js = m.jobs.entry(d.run_id).or_default();
+        let unfinished = js
+            .jobs
+            .iter()
+            .any(|j| j.status != crate::github::models::RunStatus::Completed);
+        let needed = js.fetched_at.is_none() || active || unfinished;
+        let due = js.next_due.is_none_or(|t| now >= t);
+        if needed && due && !js.in_flight {
+            js.in_flight = true;
+            cmds.push(Cmd::FetchJobs {
+                repo: d.repo.clone(),
+                run_id: d.run_id,
+            });
+        }
+    }
+    cmds
+}
+
+fn contexts(screen: Screen) -> [Context; 3] {
+    match screen {
+        Screen::Runs => [Context::Runs, Context::List, Context::Global],
+        Screen::RunDetail => [Context::RunDetail, Context::List, Context::Global],
+        Screen::Logs => [Context::Logs, Context::List, Context::Global],
+    }
+}
+
+fn on_key(m: &mut Model, key: KeyEvent, now: DateTime<Utc>) -> Vec<Cmd> {
+    if let Some(dialog) = m.dialog.clone() {
+        return on_dialog_key(m, dialog, key, now);
+    }
+    if m.input.is_some() {
+        return on_input_key(m, key);
+    }
+    let Some(action) = m.keymap.lookup(&key, &contexts(m.screen)) else {
+        return Vec::new();
+    };
+    on_action(m, action, now)
+}
+
+fn on_dialog_key(m: &mut Model, dialog: Dialog, key: KeyEvent, now: DateTime<Utc>) -> Vec<Cmd> {
+    let ctrl_c = key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL);
+    match dialog {
+        Dialog::Help => {
+            if matches!(key.code, KeyCode::Esc | KeyCode::Char('q' | '?') | KeyCode::Enter) {
+                m.dialog = None;
+            }
+            Vec::new()
+        }
+        Dialog::Confirm(mutation) => match key.code {
+            KeyCode::Char('y' | 'Y') if !ctrl_c => {
+                m.dialog = None;
+                if !m.in_flight.insert(mutation.clone()) {
+                    return Vec::new();
+                }
+                let text = format!("sending: {} {}…", mutation.kind.verb(), mutation.label);
+                flash(m, Level::Info, text, now);
+                vec![Cmd::Mutate(mutation)]
+            }
+            // No is the default: Enter, n, Esc all cancel.
+            KeyCode::Char('n' | 'N') | KeyCode::Esc | KeyCode::Enter => {
+                m.dialog = None;
+                flash(m, Level::Info, "cancelled: nothing sent".into(), now);
+                Vec::new()
+            }
+            _ if ctrl_c => {
+                m.dialog = None;
+                Vec::new()
+            }
+            _ => Vec::new(),
+        },
+        Dialog::ConfirmQuit => match key.code {
+            KeyCode::Char('y' | 'Y') => {
+                m.quit = true;
+                vec![Cmd::Quit]
+            }
+            _ => {
+                m.dialog = None;
+                Vec::new()
+            }
+        },
+    }
+}
+
+fn on_input_key(m: &mut Model, key: KeyEvent) -> Vec<Cmd> {
+    let Some(input) = m.input.as_mut() else {
+        return Vec::new();
+    };
+    let purpose = input.purpose;
+    match key.code {
+        KeyCode::Esc => {
+            m.input = None;
+            if purpose == InputPurpose::RunFilter {
+                m.filter.clear();
+                m.apply_filter();
+            }
+        }
+        KeyCode::Enter => {
+            let text = input.text.clone();
+            m.input = None;
+            if purpose == InputPurpose::LogSearch {
+                if let Some(log) = m.log.as_mut() {
+                    log.search = (!text.is_empty()).then_some(text);
+                }
+                log_jump(m, true);
+            }
+        }
+        KeyCode::Backspace => {
+            input.text.pop();
+            if purpose == InputPurpose::RunFilter {
+                m.filter = input.text.clone();
+                m.apply_filter();
+            }
+        }
+        KeyCode::Char(c) if !key.modifiers.contains(KeyModifiers::CONTROL) => {
+            input.text.push(c);
+            if purpose == InputPurpose::RunFilter {
+                m.filter = input.text.clone();
+                m.selected = 0;
+                m.apply_filter();
+            }
+        }
+        _ => {}
+    }
+    Vec::new()
+}
+
+fn on_action(m: &mut Model, action: Action, now: DateTime<Utc>) -> Vec<Cmd> {
+    match action {
+        Action::Quit => {
+            if m.in_flight.is_empty() {
+                m.quit = true;
+                vec![Cmd::Quit]
+            } else {
+                m.dialog = Some(Dialog::ConfirmQuit);
+                Vec::new()
+            }
+        }
+        Action::Help => {
+            m.dialog = Some(Dialog::Help);
+            Vec::new()
+        }
+        Action::Up => move_by(m, -1),
+        Action::Down => move_by(m, 1),
+        Action::PageUp => move_by(m, -(m.list_height() as i64)),
+        Action::PageDown => move_by(m, m.list_height() as i64),
+        Action::Top => move_by(m, i64::MIN / 2),
+        Action::Bottom => move_by(m, i64::MAX / 2),
+        Action::Open => match m.screen {
+            Screen::Runs => open_detail(m, false, now),
+            Screen::RunDetail => open_selected_job_log(m),
+            Screen::Logs => Vec::new(),
+        },
+        Action::Back => {
+            match m.screen {
+                Screen::Logs => {
+                    m.log = None;
+                    m.screen = if m.detail.is_some() {
+                        Screen::RunDetail
+                    } else {
+                        Screen::Runs
+                    };
+                }
+                Screen::RunDetail => {
+                    m.detail = None;
+                    m.screen = Screen::Runs;
+                }
+                Screen::Runs => {
+                    if !m.filter.is_empty() {
+                        m.filter.clear();
+                        m.apply_filter();
+                    }
+                }
+            }
+            Vec::new()
+        }
+        Action::Filter => {
+            let (purpose, text) = match m.screen {
+                Screen::Logs => (
+                    InputPurpose::LogSearch,
+                    m.log
+                        .as_ref()
+                        .and_then(|l| l.search.clone())
+                        .unwrap_or_default(),
+                ),
+                _ => (InputPurpose::RunFilter, m.filter.clone()),
+            };
+            m.input = Some(Input { purpose, text });
+            Vec::new()
+        }
+        Action::Logs => match m.screen {
+            Screen::Runs => open_detail(m, true, now),
+            Screen::RunDetail => open_selected_job_log(m),
+            Screen::Logs => Vec::new(),
+        },
+        Action::RerunFailed => ask_mutation(m, MutationKind::RerunFailed, now),
+        Action::RerunAll => ask_mutation(m, MutationKind::RerunAll, now),
+        Action::Cancel => ask_mutation(m, MutationKind::Cancel, now),
+        Action::OpenBrowser => {
+            let url = match m.screen {
+                Screen::Runs => m.selected_run().map(|e| e.run.html_url.clone()),
+                Screen::RunDetail | Screen::Logs => selected_job_url(m)
+                    .or_else(|| m.detail_run().map(|e| e.run.html_url.clone())),
+            };
+            url.map(Cmd::OpenUrl).into_iter().collect()
+        }
+        Action::NextMatch => {
+            log_jump(m, true);
+            Vec::new()
+        }
+        Action::PrevMatch => {
+            log_jump(m, false);
+            Vec::new()
+        }
+    }
+}
+
+fn selected_job_url(m: &Model) -> Option<String> {
+    let d = m.detail.as_ref()?;
+    let js = m.jobs.get(&d.run_id)?;
+    let rows = detail_rows(&js.jobs);
+    rows.get(d.selected)?.job().html_url.clone()
+}
+
+fn move_by(m: &mut Model, delta: i64) -> Vec<Cmd> {
+    let height = m.list_height();
+    let step = |pos: usize, len: usize| -> usize {
+        if len == 0 {
+            return 0;
+        }
+        (pos as i64).saturating_add(delta).clamp(0, len as i64 - 1) as usize
+    };
+    match m.screen {
+        Screen::Runs => {
+            m.selected = step(m.selected, m.visible.len());
+            m.clamp_selection();
+        }
+        Screen::RunDetail => {
+            let len = m
+                .detail
+                .as_ref()
+                .and_then(|d| m.jobs.get(&d.run_id))
+                .map(|js| detail_rows(&js.jobs).len())
+                .unwrap_or(0);
+            if let Some(d) = m.detail.as_mut() {
+                d.selected = step(d.selected, len);
+                d.offset = scroll_offset(d.offset, d.selected, height.saturating_sub(2), len);
+            }
+        }
+        Screen::Logs => {
+            if let Some(log) = m.log.as_mut() {
+                let len = log.text.as_ref().map(|t| t.line_count()).unwrap_or(0);
+                log.cursor = step(log.cursor, len);
+                log.top = scroll_offset(log.top, log.cursor, height, len);
+            }
+        }
+    }
+    Vec::new()
+}
+
+fn clamp_detail(m: &mut Model) {
+    let height = m.list_height().saturating_sub(2);
+    let Some(d) = m.detail.as_mut() else { return };
+    let len = m
+        .jobs
+        .get(&d.run_id)
+        .map(|js| detail_rows(&js.jobs).len())
+        .unwrap_or(0);
+    d.selected = d.selected.min(len.saturating_sub(1));
+    d.offset = scroll_offset(d.offset, d.selected, height, len.max(1));
+}
+
+fn open_detail(m: &mut Model, then_log: bool, now: DateTime<Utc>) -> Vec<Cmd> {
+    let Some(entry) = m.selected_run() else {
+        return Vec::new();
+    };
+    let (repo, run_id) = (entry.repo.clone(), entry.run.id);
+    m.detail = Some(DetailState {
+        repo: repo.clone(),
+        run_id,
+        log_on_load: false,
+        selected: 0,
+        offset: 0,
+    });
+    m.screen = Screen::RunDetail;
+    let known = m.jobs.get(&run_id).is_some_and(|js| js.fetched_at.is_some());
+    if then_log && known {
+        return open_best_log(m, &repo, run_id);
+    }
+    if then_log {
+        if let Some(d) = m.detail.as_mut() {
+            d.log_on_load = true;
+        }
+    }
+    if let Some(js) = m.jobs.get_mut(&run_id) {
+        js.next_due = Some(now);
+    }
+    on_tick(m, now)
+}
+
+/// The log most worth reading: the first failed job's, else the first job's.
+fn open_best_log(m: &mut Model, repo: &str, run_id: u64) -> Vec<Cmd> {
+    let Some(js) = m.jobs.get(&run_id) else {
+        return Vec::new();
+    };
+    let job = js
+        .jobs
+        .iter()
+        .find(|j| failed_step(j).is_some() || j.conclusion == Some(crate::github::models::Conclusion::Failure))
+        .or(js.jobs.first());
+    let Some(job) = job else {
+        return Vec::new();
+    };
+    let (job_id, title) = (job.id, job.name.clone());
+    if let Some(d) = m.detail.as_mut() {
+        let rows = detail_rows(&js.jobs);
+        if let Some(pos) = rows.iter().position(|r| matches!(r, DetailRow::Job(j) if j.id == job_id)) {
+            d.selected = pos;
+        }
+    }
+    open_log(m, repo.to_string(), job_id, title)
+}
+
+fn open_selected_job_log(m: &mut Model) -> Vec<Cmd> {
+    let Some(d) = m.detail.as_ref() else {
+        return Vec::new();
+    };
+    let repo = d.repo.clone();
+    let Some(js) = m.jobs.get(&d.run_id) else {
+        return Vec::new();
+    };
+    let rows = detail_rows(&js.jobs);
+    let Some(row) = rows.get(d.selected) else {
+        return Vec::new();
+    };
+    let job = row.job();
+    let (job_id, title) = (job.id, job.name.clone());
+    open_log(m, repo, job_id, title)
+}
+
+fn open_log(m: &mut Model, repo: String, job_id: u64, title: String) -> Vec<Cmd> {
+    m.log = Some(LogState {
+        repo: repo.clone(),
+        job_id,
+        title,
+        text: None,
+        error: None,
+        top: 0,
+        cursor: 0,
+        search: None,
+    });
+    m.screen = Screen::Logs;
+    vec![Cmd::FetchLog { repo, job_id }]
+}
+
+/// `n` / `N`: the next search match if a search is set, else the next error line.
+fn log_jump(m: &mut Model, forward: bool) {
+    let height = m.list_height();
+    let Some(log) = m.log.as_mut() else { return };
+    let Some(text) = log.text.clone() else { return };
+    let target = match (&log.search, forward) {
+        (Some(s), true) => text.find_next(s, log.cursor),
+        (Some(s), false) => text.find_prev(s, log.cursor),
+        (None, true) => text.next_error(log.cursor),
+        (None, false) => text.prev_error(log.cursor),
+    };
+    if let Some(line) = target {
+        log.cursor = line;
+        log.top = scroll_offset(log.top, line, height, text.line_count());
+    }
+}
+
+fn ask_mutation(m: &mut Model, kind: MutationKind, now: DateTime<Utc>) -> Vec<Cmd> {
+    let entry = match m.screen {
+        Screen::Runs => m.selected_run(),
+        _ => m.detail_run(),
+    };
+    let Some(entry) = entry else {
+        return Vec::new();
+    };
+    let label = format!(
+        "{} #{}",
+        entry.run.name.as_deref().unwrap_or("run"),
+        entry.run.run_number
+    );
+    let mutation = Mutation {
+        kind,
+        repo: entry.repo.clone(),
+        run_id: entry.run.id,
+        label,
+    };
+    let active = entry.run.is_active();
+    if m.read_only {
+        let text = format!("read-only: refused to {} {}; nothing sent", kind.verb(), mutation.label);
+        flash(m, Level::Warn, text, now);
+        return Vec::new();
+    }
+    let refusal = match kind {
+        MutationKind::Cancel if !active => Some("it has already completed: nothing to cancel"),
+        MutationKind::RerunFailed | MutationKind::RerunAll if active => {
+            Some("it is still running: cancel it or wait for it to finish")
+        }
+        _ => None,
+    };
+    if let Some(why) = refusal {
+        flash(m, Level::Warn, format!("cannot {} {}: {why}", kind.verb(), mutation.label), now);
+        return Vec::new();
+    }
+    if m.in_flight.contains(&mutation) {
+        flash(m, Level::Warn, format!("{} is already being sent", mutation.label), now);
+        return Vec::new();
+    }
+    m.dialog = Some(Dialog::Confirm(mutation));
+    Vec::new()
+}
+
+fn on_mouse(m: &mut Model, ev: MouseEvent, now: DateTime<Utc>) -> Vec<Cmd> {
+    if m.dialog.is_some() {
+        return Vec::new();
+    }
+    match ev.kind {
+        MouseEventKind::ScrollDown => move_by(m, 3),
+        MouseEventKind::ScrollUp => move_by(m, -3),
+        MouseEventKind::Down(crossterm::event::MouseButton::Left) => {
+            // Rows start under the header line and the table's column titles.
+            let Some(row) = usize::from(ev.row).checked_sub(2) else {
+                return Vec::new();
+            };
+            match m.screen {
+                Screen::Runs => {
+                    let idx = m.offset + row;
+                    if idx < m.visible.len() {
+                        if idx == m.selected {
+                            return open_detail(m, false, now);
+                        }
+                        m.selected = idx;
+                        m.clamp_selection();
+                    }
+                }
+                Screen::RunDetail => {
+                    // The detail view has two more lines of run summary above its list.
+                    if let Some(row) = row.checked_sub(2) {
+                        let target = m.detail.as_ref().map(|d| d.offset + row);
+                        if let Some(t) = target {
+                            let cur = m.detail.as_ref().map(|d| d.selected).unwrap_or(0);
+                            return move_by(m, t as i64 - cur as i64);
+                        }
+                    }
+                }
+                Screen::Logs => {}
+            }
+            Vec::new()
+        }
+        _ => Vec::new(),
+    }
+}

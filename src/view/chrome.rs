@@ -1,0 +1,105 @@
+//! The header (repos, quota, data age, stale marker) and the footer (input, messages, hints).
+
+use chrono::{DateTime, Local, Utc};
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::{Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+use super::fmt;
+use crate::model::{InputPurpose, Level, Model, Screen};
+use crate::keymap::Context;
+use crate::theme::Theme;
+
+pub fn header(frame: &mut Frame, area: Rect, m: &Model, theme: &Theme, now: DateTime<Utc>) {
+    let base = theme.header();
+    let sep = Span::styled(" │ ", base);
+    let mut spans = vec![
+        Span::styled(" cockpit ", base.add_modifier(Modifier::BOLD)),
+        sep.clone(),
+        Span::styled(m.repos.join(", "), base),
+    ];
+    if let Some(rate) = &m.rate {
+        spans.push(sep.clone());
+        let reset = rate
+            .reset
+            .map(|r| format!(" · reset {}", r.with_timezone(&Local).format("%H:%M")))
+            .unwrap_or_default();
+        spans.push(Span::styled(
+            format!("quota {}/{}{reset}", rate.remaining, rate.limit),
+            base,
+        ));
+    }
+    spans.push(sep.clone());
+    match m.data_fetched_at() {
+        Some(at) => spans.push(Span::styled(format!("data {} old", fmt::age(at, now)), base)),
+        None => spans.push(Span::styled("loading…", base)),
+    }
+    if let Some(wait) = &m.rate_wait {
+        let left = (wait.until - now).num_seconds().max(0);
+        spans.push(sep.clone());
+        spans.push(Span::styled(
+            format!("⏳ rate limited: resuming in {}", fmt::duration(left)),
+            base.add_modifier(Modifier::BOLD),
+        ));
+    }
+    if m.is_stale(now) {
+        spans.push(sep);
+        spans.push(Span::styled(
+            " STALE ",
+            Style::default()
+                .fg(theme.header_fg)
+                .bg(theme.warn)
+                .add_modifier(Modifier::BOLD | Modifier::REVERSED),
+        ));
+        if let Some(err) = m.last_error() {
+            spans.push(Span::styled(format!(" {err}"), base));
+        }
+    }
+    frame.render_widget(Paragraph::new(Line::from(spans)).style(base), area);
+}
+
+pub fn footer(frame: &mut Frame, area: Rect, m: &Model, theme: &Theme) {
+    let line = if let Some(input) = &m.input {
+        let label = match input.purpose {
+            InputPurpose::RunFilter => "filter",
+            InputPurpose::LogSearch => "search",
+        };
+        Line::from(vec![
+            Span::styled(format!("/{label}: "), theme.style(theme.accent)),
+            Span::raw(input.text.clone()),
+            Span::styled("▏", theme.style(theme.accent)),
+            Span::styled("  Enter apply · Esc clear", theme.style(theme.muted)),
+        ])
+    } else if let Some(flash) = &m.flash {
+        let color = match flash.level {
+            Level::Info => theme.accent,
+            Level::Warn => theme.warn,
+            Level::Error => theme.fail,
+        };
+        Line::from(Span::styled(flash.text.clone(), theme.style(color)))
+    } else {
+        let ctx = match m.screen {
+            Screen::Runs => Context::Runs,
+            Screen::RunDetail => Context::RunDetail,
+            Screen::Logs => Context::Logs,
+        };
+        let mut spans = Vec::new();
+        if m.read_only {
+            spans.push(Span::styled("READ-ONLY  ", theme.style(theme.warn)));
+        }
+        if !m.filter.is_empty() && m.screen == Screen::Runs {
+            spans.push(Span::styled(
+                format!("filter: {}  ", m.filter),
+                theme.style(theme.accent),
+            ));
+        }
+        for (key, desc) in m.keymap.hints(&[ctx, Context::Global]) {
+            spans.push(Span::styled(key, theme.style(theme.accent).add_modifier(Modifier::BOLD)));
+            spans.push(Span::styled(format!(" {desc}  "), theme.style(theme.muted)));
+        }
+        Line::from(spans)
+    };
+    frame.render_widget(Paragraph::new(line), area);
+}

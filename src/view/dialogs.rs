@@ -1,0 +1,91 @@
+//! Popups over the current view: help (built from the keymap) and confirmations.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Flex, Layout, Rect};
+use ratatui::style::Modifier;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, BorderType, Clear, Paragraph, Wrap};
+
+use crate::keymap::Context;
+use crate::model::{Dialog, Model};
+use crate::theme::Theme;
+
+pub fn draw(frame: &mut Frame, m: &Model, theme: &Theme) {
+    match &m.dialog {
+        None => {}
+        Some(Dialog::Help) => help(frame, m, theme),
+        Some(Dialog::Confirm(mutation)) => {
+            let lines = vec![
+                Line::from(vec![
+                    Span::raw(format!("{} ", capitalise(mutation.kind.verb()))),
+                    Span::styled(mutation.label.clone(), theme.style(theme.accent).add_modifier(Modifier::BOLD)),
+                    Span::raw(format!(" in {}?", mutation.repo)),
+                ]),
+                Line::raw(""),
+                Line::from(vec![
+                    Span::styled("y", theme.style(theme.accent).add_modifier(Modifier::BOLD)),
+                    Span::raw(" yes, send it    "),
+                    Span::styled("N", theme.style(theme.accent).add_modifier(Modifier::BOLD)),
+                    Span::raw(" / Enter / Esc: no (nothing is sent)"),
+                ]),
+            ];
+            popup(frame, theme, " Confirm ", lines, 64, 5);
+        }
+        Some(Dialog::ConfirmQuit) => {
+            let lines = vec![
+                Line::raw(format!("{} request(s) still in flight.", m.in_flight.len())),
+                Line::raw("Quit anyway? Their outcome will not be shown.  y / N"),
+            ];
+            popup(frame, theme, " Quit? ", lines, 60, 4);
+        }
+    }
+}
+
+fn capitalise(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().collect::<String>() + c.as_str(),
+        None => String::new(),
+    }
+}
+
+fn help(frame: &mut Frame, m: &Model, theme: &Theme) {
+    let sections = [
+        (Context::Global, "Everywhere"),
+        (Context::List, "Lists"),
+        (Context::Runs, "Runs"),
+        (Context::RunDetail, "Run detail"),
+        (Context::Logs, "Logs"),
+    ];
+    let mut lines = Vec::new();
+    for (ctx, title) in sections {
+        lines.push(Line::from(Span::styled(title, theme.style(theme.accent).add_modifier(Modifier::BOLD))));
+        for b in m.keymap.bindings.iter().filter(|b| b.context == ctx) {
+            let keys: Vec<String> = b.keys.iter().map(|k| k.label()).collect();
+            lines.push(Line::from(vec![
+                Span::styled(format!("  {:<14}", keys.join(" ")), theme.style(theme.fg).add_modifier(Modifier::BOLD)),
+                Span::styled(b.desc, theme.style(theme.muted)),
+            ]));
+        }
+    }
+    lines.push(Line::raw(""));
+    lines.push(Line::from(Span::styled("Mouse: click selects, click again opens, wheel scrolls.  Esc closes.", theme.style(theme.muted))));
+    let height = lines.len() as u16 + 2;
+    popup(frame, theme, " Help — keys ", lines, 60, height);
+}
+
+fn popup(frame: &mut Frame, theme: &Theme, title: &str, lines: Vec<Line>, width: u16, height: u16) {
+    let area = centered(frame.area(), width, height);
+    frame.render_widget(Clear, area);
+    let block = Block::bordered()
+        .border_type(BorderType::Rounded)
+        .title(title)
+        .border_style(theme.style(theme.accent));
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }).block(block), area);
+}
+
+fn centered(area: Rect, width: u16, height: u16) -> Rect {
+    let [v] = Layout::vertical([Constraint::Length((height + 2).min(area.height))]).flex(Flex::Center).areas(area);
+    let [h] = Layout::horizontal([Constraint::Length(width.min(area.width))]).flex(Flex::Center).areas(v);
+    h
+}

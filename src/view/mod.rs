@@ -1,0 +1,33 @@
+//! Views: pure functions of `(&Model, &Theme, now)` that draw into a frame. They borrow
+//! state and never change it.
+
+mod chrome;
+mod detail;
+mod dialogs;
+pub mod fmt;
+mod logs;
+mod runs;
+
+use chrono::{DateTime, Utc};
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout};
+
+use crate::model::{Model, Screen};
+use crate::theme::Theme;
+
+pub fn draw(frame: &mut Frame, m: &Model, theme: &Theme, now: DateTime<Utc>) {
+    let [header, body, footer] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Min(1),
+        Constraint::Length(1),
+    ])
+    .areas(frame.area());
+    chrome::header(frame, header, m, theme, now);
+    match m.screen {
+        Screen::Runs => runs::draw(frame, body, m, theme, now),
+        Screen::RunDetail => detail::draw(frame, body, m, theme, now),
+        Screen::Logs => logs::draw(frame, body, m, theme),
+    }
+    chrome::footer(frame, footer, m, theme);
+    dialogs::draw(frame, m, theme);
+}
