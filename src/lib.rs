@@ -5,6 +5,8 @@ pub mod clock;
 pub mod config;
 pub mod demo;
 pub mod effects;
+#[doc(hidden)]
+pub mod fixtures;
 pub mod github;
 pub mod keymap;
 pub mod logging;

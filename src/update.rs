@@ -64,6 +64,7 @@ pub fn update(m: &mut Model, msg: Msg, now: DateTime<Utc>) -> Vec<Cmd> {
         } => {
             let js = m.jobs.entry(run_id).or_default();
             js.in_flight = false;
+            let first_load = js.fetched_at.is_none();
             match result {
                 Ok(fetched) => {
                     js.jobs = fetched.value;
@@ -77,6 +78,9 @@ pub fn update(m: &mut Model, msg: Msg, now: DateTime<Utc>) -> Vec<Cmd> {
                     js.error = Some(e.to_string());
                     js.next_due = Some(retry_at(&mut m.rate_wait, &e, js.failures, run_id, now));
                 }
+            }
+            if first_load {
+                select_failed_step(m, run_id);
             }
             let wants_log = m
                 .detail
@@ -473,6 +477,22 @@ fn clamp_detail(m: &mut Model) {
         .unwrap_or(0);
     d.selected = d.selected.min(len.saturating_sub(1));
     d.offset = scroll_offset(d.offset, d.selected, height, len.max(1));
+}
+
+/// On first sight of a run's jobs, put the cursor on the step that failed, if any.
+fn select_failed_step(m: &mut Model, run_id: u64) {
+    let Some(js) = m.jobs.get(&run_id) else { return };
+    let Some(d) = m.detail.as_mut().filter(|d| d.run_id == run_id) else {
+        return;
+    };
+    let rows = detail_rows(&js.jobs);
+    let failed = rows.iter().position(|r| match r {
+        DetailRow::Step(job, step) => failed_step(job).is_some_and(|f| f.number == step.number),
+        DetailRow::Job(_) => false,
+    });
+    if let Some(pos) = failed {
+        d.selected = pos;
+    }
 }
 
 fn open_detail(m: &mut Model, then_log: bool, now: DateTime<Utc>) -> Vec<Cmd> {

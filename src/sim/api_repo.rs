@@ -45,7 +45,7 @@ pub(crate) fn viewer(cx: &Cx) -> Reply {
 /// Releases visible at `t`, newest first.
 pub(crate) fn releases(w: &World, cx: &Cx, req: &Req) -> Reply {
     let mut rs: Vec<&history::Release> = w.hist.releases.iter().filter(|r| r.at <= cx.t).collect();
-    rs.sort_by(|a, b| b.at.cmp(&a.at));
+    rs.sort_by_key(|r| std::cmp::Reverse(r.at));
     let all: Vec<Value> = rs.into_iter().map(|r| render::release(cx, &w.hist, r)).collect();
     let (page, link) = req.page(cx, all);
     with_link(Reply::ok(Value::Array(page)), link)

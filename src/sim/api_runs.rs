@@ -3,7 +3,7 @@
 
 use serde_json::{Value, json};
 
-use super::deploys::deployments_at;
+use super::deploys::{deployments_at, run_deployment_id};
 use super::plans::{WORKFLOWS, workflow_index};
 use super::render::{Cx, deployment};
 use super::render_actions as ra;
@@ -176,7 +176,7 @@ fn review(w: &mut World, cx: &Cx, req: &Req, id: u64) -> Reply {
         return Reply::ok(json!([]));
     }
     let attempt = w.run(id).and_then(|r| r.attempts.last()).map_or(1, |a| a.number);
-    let dep_id = 1_900_000_000 + id * 10 + u64::from(attempt);
+    let dep_id = run_deployment_id(id, attempt);
     let deps: Vec<Value> = deployments_at(w, &cx.html(), cx.t).iter().filter(|d| d.id == dep_id).map(|d| deployment(cx, d)).collect();
     Reply::ok(Value::Array(deps))
 }

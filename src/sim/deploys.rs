@@ -112,6 +112,11 @@ pub(crate) fn static_deployments(h: &History) -> Vec<Deployment> {
         .collect()
 }
 
+/// The id of the deployment made by attempt `attempt` of deploy run `run`.
+pub(crate) fn run_deployment_id(run: u64, attempt: u32) -> u64 {
+    1_900_000_000 + run * 100 + u64::from(attempt)
+}
+
 /// The deployments a deploy run's attempts have made by `t`.
 fn run_deployments(run: &Run, hist: &History, html: &str, t: i64) -> Vec<Deployment> {
     let (Some(target), Some(jidx)) = (run.deploy.as_ref(), deploy_job(run.wf)) else { return vec![] };
@@ -119,7 +124,7 @@ fn run_deployments(run: &Run, hist: &History, html: &str, t: i64) -> Vec<Deploym
     for a in &run.attempts {
         let (Some(plan), Start::At(base)) = (a.jobs.get(jidx), a.start()) else { continue };
         let Some(view) = a.jobs_at(t).into_iter().nth(jidx) else { continue };
-        let id = 1_900_000_000 + run.id * 10 + u64::from(a.number);
+        let id = run_deployment_id(run.id, a.number);
         let gated = a.gate.is_some();
         let begin = base + plan.offset;
         let created = if gated { base } else { begin };

@@ -106,7 +106,7 @@ pub(crate) enum Variant {
 }
 
 pub(crate) fn job_id(run_id: u64, attempt: u32, idx: usize) -> u64 {
-    30_000_000_000 + run_id * 100 + u64::from(attempt) * 10 + idx as u64
+    30_000_000_000 + run_id * 10_000 + u64::from(attempt) * 100 + idx as u64
 }
 
 const fn st(name: &'static str, cmd: &'static str, secs: i64, out: &'static [&'static str]) -> StepPlan {

@@ -196,6 +196,7 @@ pub(crate) fn release(cx: &Cx, h: &History, r: &Release) -> Value {
         "upload_url": format!("https://uploads.github.com/repos/{}/releases/{}/assets{{?name,label}}", cx.full_name(), r.id),
         "tarball_url": format!("{api}/tarball/{}", r.tag), "zipball_url": format!("{api}/zipball/{}", r.tag),
         "id": r.id, "node_id": node_id("Release", r.id), "tag_name": r.tag, "target_commitish": "main", "name": r.tag,
+        "discussion_url": format!("{}/discussions/{}", cx.html(), 40 + r.id % 100),
         "body": r.body, "draft": false, "prerelease": false, "immutable": false, "created_at": cx.ts(commit.at),
         "published_at": cx.ts(r.at), "updated_at": cx.ts(r.at), "author": user(cx, r.author), "assets": []
     })

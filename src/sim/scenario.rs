@@ -271,7 +271,8 @@ impl World {
         if !unexpected.is_empty() {
             return refuse(422, format!("Unexpected inputs provided: {}", json!(unexpected)));
         }
-        if let Some((name, _)) = w.inputs.iter().find(|(n, req)| *req && !inputs.get(*n).is_some_and(|v| v.as_str().is_some_and(|s| !s.is_empty()))) {
+        let blank = |n: &str| inputs.get(n).is_none_or(|v| v.as_str().is_none_or(str::is_empty));
+        if let Some((name, _)) = w.inputs.iter().find(|(n, req)| *req && blank(n)) {
             return refuse(422, format!("Required input '{name}' not provided"));
         }
         let id = self.next_run_id;

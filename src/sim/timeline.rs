@@ -150,7 +150,8 @@ pub(crate) fn run_state(created: i64, start: Start, cancel: Option<i64>, jobs: &
         };
         return RunState { status: "completed", conclusion: Some(conclusion), updated };
     }
-    if jobs.iter().all(|j| j.status == "queued") {
+    // jobs carried over from an earlier attempt (completed before this one began) don't count
+    if jobs.iter().all(|j| j.status == "queued" || j.completed.is_some_and(|c| c < created)) {
         return RunState { status: "queued", conclusion: None, updated: created };
     }
     RunState { status: "in_progress", conclusion: None, updated }

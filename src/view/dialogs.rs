@@ -85,7 +85,7 @@ fn popup(frame: &mut Frame, theme: &Theme, title: &str, lines: Vec<Line>, width:
 }
 
 fn centered(area: Rect, width: u16, height: u16) -> Rect {
-    let [v] = Layout::vertical([Constraint::Length((height + 2).min(area.height))]).flex(Flex::Center).areas(area);
+    let [v] = Layout::vertical([Constraint::Length(height.min(area.height))]).flex(Flex::Center).areas(area);
     let [h] = Layout::horizontal([Constraint::Length(width.min(area.width))]).flex(Flex::Center).areas(v);
     h
 }
