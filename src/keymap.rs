@@ -35,13 +35,8 @@ pub struct KeyCombo {
 impl KeyCombo {
     pub fn from_event(ev: &KeyEvent) -> KeyCombo {
         // Shift is folded into the character itself ('G', '?'); only Ctrl changes meaning.
-        let code = match ev.code {
-            KeyCode::BackTab => KeyCode::BackTab,
-            KeyCode::Char(c) => KeyCode::Char(c),
-            other => other,
-        };
         KeyCombo {
-            code,
+            code: ev.code,
             ctrl: ev.modifiers.contains(KeyModifiers::CONTROL),
         }
     }

@@ -28,7 +28,7 @@ impl LogText {
             }
         }
         let finders: Vec<memmem::Finder<'_>> =
-            ERROR_MARKERS.iter().map(|m| memmem::Finder::new(m)).collect();
+            ERROR_MARKERS.iter().map(memmem::Finder::new).collect();
         let mut log = LogText {
             bytes: Vec::new(),
             starts,

@@ -8,10 +8,16 @@ use super::routes::{Reply, Req, with_link};
 use super::scenario::World;
 
 pub(crate) fn environments(cx: &Cx, req: &Req) -> Reply {
-    let all: Vec<Value> = ENVIRONMENTS.iter().filter_map(|e| render::environment(cx, e.0)).collect();
+    let all: Vec<Value> = ENVIRONMENTS
+        .iter()
+        .filter_map(|e| render::environment(cx, e.0))
+        .collect();
     let total = all.len();
     let (page, link) = req.page(cx, all);
-    with_link(Reply::ok(json!({ "total_count": total, "environments": page })), link)
+    with_link(
+        Reply::ok(json!({ "total_count": total, "environments": page })),
+        link,
+    )
 }
 
 pub(crate) fn environment(cx: &Cx, name: &str) -> Reply {
@@ -21,23 +27,39 @@ pub(crate) fn environment(cx: &Cx, name: &str) -> Reply {
 pub(crate) fn route(w: &mut World, cx: &Cx, req: &Req, rest: &[&str]) -> Reply {
     match (req.method, rest) {
         ("GET", []) => list(w, cx, req),
-        ("POST", []) => match deploys::create(w, req.body.unwrap_or(&Value::Null), cx.t, req.user) {
-            Ok(d) => Reply::json(201, render::deployment(cx, &d)),
-            Err((s, m)) => Reply::error(s, m),
-        },
+        ("POST", []) => {
+            match deploys::create(w, req.body.unwrap_or(&Value::Null), cx.t, req.user) {
+                Ok(d) => Reply::json(201, render::deployment(cx, &d)),
+                Err((s, m)) => Reply::error(s, m),
+            }
+        }
         (_, [id, more @ ..]) => {
-            let Some(d) = id.parse::<u64>().ok().and_then(|id| find(w, cx, id)) else { return Reply::not_found() };
+            let Some(d) = id.parse::<u64>().ok().and_then(|id| find(w, cx, id)) else {
+                return Reply::not_found();
+            };
             match (req.method, more) {
                 ("GET", []) => Reply::ok(render::deployment(cx, &d)),
                 ("GET", ["statuses"]) => {
-                    let all: Vec<Value> = d.statuses.iter().rev().map(|s| render::deployment_status(cx, &d, s)).collect();
+                    let all: Vec<Value> = d
+                        .statuses
+                        .iter()
+                        .rev()
+                        .map(|s| render::deployment_status(cx, &d, s))
+                        .collect();
                     let (page, link) = req.page(cx, all);
                     with_link(Reply::ok(Value::Array(page)), link)
                 }
-                ("POST", ["statuses"]) => match deploys::add_status(w, &d, req.body.unwrap_or(&Value::Null), cx.t, req.user) {
+                ("POST", ["statuses"]) => match deploys::add_status(
+                    w,
+                    &d,
+                    req.body.unwrap_or(&Value::Null),
+                    cx.t,
+                    req.user,
+                ) {
                     Ok(s) => {
                         let url = format!("{}/deployments/{}/statuses/{}", cx.api(), d.id, s.id);
-                        Reply::json(201, render::deployment_status(cx, &d, &s)).header("location", url)
+                        Reply::json(201, render::deployment_status(cx, &d, &s))
+                            .header("location", url)
                     }
                     Err((s, m)) => Reply::error(s, m),
                 },
@@ -49,7 +71,9 @@ pub(crate) fn route(w: &mut World, cx: &Cx, req: &Req, rest: &[&str]) -> Reply {
 }
 
 fn find(w: &World, cx: &Cx, id: u64) -> Option<Deployment> {
-    deployments_at(w, &cx.html(), cx.t).into_iter().find(|d| d.id == id)
+    deployments_at(w, &cx.html(), cx.t)
+        .into_iter()
+        .find(|d| d.id == id)
 }
 
 fn list(w: &World, cx: &Cx, req: &Req) -> Reply {

@@ -10,7 +10,8 @@ use super::scenario::World;
 use super::state::{Quota, RATE_LIMIT};
 
 pub(crate) fn rate_limit(cx: &Cx, q: &Quota) -> Reply {
-    let core = json!({"limit": RATE_LIMIT, "used": q.used, "remaining": q.remaining(), "reset": q.reset});
+    let core =
+        json!({"limit": RATE_LIMIT, "used": q.used, "remaining": q.remaining(), "reset": q.reset});
     let now = cx.unix(cx.t);
     let other = |limit: u32, reset: i64| json!({"limit": limit, "used": 0, "remaining": limit, "reset": reset});
     Reply::ok(json!({
@@ -46,17 +47,33 @@ pub(crate) fn viewer(cx: &Cx) -> Reply {
 pub(crate) fn releases(w: &World, cx: &Cx, req: &Req) -> Reply {
     let mut rs: Vec<&history::Release> = w.hist.releases.iter().filter(|r| r.at <= cx.t).collect();
     rs.sort_by_key(|r| std::cmp::Reverse(r.at));
-    let all: Vec<Value> = rs.into_iter().map(|r| render::release(cx, &w.hist, r)).collect();
+    let all: Vec<Value> = rs
+        .into_iter()
+        .map(|r| render::release(cx, &w.hist, r))
+        .collect();
     let (page, link) = req.page(cx, all);
     with_link(Reply::ok(Value::Array(page)), link)
 }
 
 pub(crate) fn latest_release(w: &World, cx: &Cx) -> Reply {
-    w.hist.releases.iter().filter(|r| r.at <= cx.t).max_by_key(|r| r.at).map_or_else(Reply::not_found, |r| Reply::ok(render::release(cx, &w.hist, r)))
+    w.hist
+        .releases
+        .iter()
+        .filter(|r| r.at <= cx.t)
+        .max_by_key(|r| r.at)
+        .map_or_else(Reply::not_found, |r| {
+            Reply::ok(render::release(cx, &w.hist, r))
+        })
 }
 
 pub(crate) fn release_by_tag(w: &World, cx: &Cx, tag: &str) -> Reply {
-    w.hist.releases.iter().find(|r| r.tag == tag && r.at <= cx.t).map_or_else(Reply::not_found, |r| Reply::ok(render::release(cx, &w.hist, r)))
+    w.hist
+        .releases
+        .iter()
+        .find(|r| r.tag == tag && r.at <= cx.t)
+        .map_or_else(Reply::not_found, |r| {
+            Reply::ok(render::release(cx, &w.hist, r))
+        })
 }
 
 fn wrap60(s: &str) -> String {
@@ -74,10 +91,25 @@ fn wrap60(s: &str) -> String {
 fn entry(cx: &Cx, r: &str, path: &str, kind: &str, size: usize) -> Value {
     let name = path.rsplit('/').next().unwrap_or(path);
     let sha = history::fake_sha(&format!("blob:{path}"));
-    let git = if kind == "dir" { format!("{}/git/trees/{sha}", cx.api()) } else { format!("{}/git/blobs/{sha}", cx.api()) };
-    let html = format!("{}/{}/{r}/{path}", cx.html(), if kind == "dir" { "tree" } else { "blob" });
+    let git = if kind == "dir" {
+        format!("{}/git/trees/{sha}", cx.api())
+    } else {
+        format!("{}/git/blobs/{sha}", cx.api())
+    };
+    let html = format!(
+        "{}/{}/{r}/{path}",
+        cx.html(),
+        if kind == "dir" { "tree" } else { "blob" }
+    );
     let url = format!("{}/contents/{path}?ref={r}", cx.api());
-    let download = if kind == "dir" { Value::Null } else { json!(format!("https://raw.githubusercontent.com/{}/{r}/{path}", cx.full_name())) };
+    let download = if kind == "dir" {
+        Value::Null
+    } else {
+        json!(format!(
+            "https://raw.githubusercontent.com/{}/{r}/{path}",
+            cx.full_name()
+        ))
+    };
     json!({
         "type": kind, "size": size, "name": name, "path": path, "sha": sha, "url": url, "git_url": git, "html_url": html,
         "download_url": download, "_links": {"self": url, "git": git, "html": html}
@@ -94,7 +126,12 @@ pub(crate) fn contents(w: &World, cx: &Cx, req: &Req, path: &str) -> Reply {
     let file = |wf: &super::plans::Workflow| format!(".github/workflows/{}", wf.file);
     match path {
         ".github" => Reply::ok(json!([entry(cx, r, ".github/workflows", "dir", 0)])),
-        ".github/workflows" => Reply::ok(Value::Array(WORKFLOWS.iter().map(|wf| entry(cx, r, &file(wf), "file", wf.yaml.len())).collect())),
+        ".github/workflows" => Reply::ok(Value::Array(
+            WORKFLOWS
+                .iter()
+                .map(|wf| entry(cx, r, &file(wf), "file", wf.yaml.len()))
+                .collect(),
+        )),
         _ => match WORKFLOWS.iter().find(|wf| file(wf) == path) {
             Some(wf) => {
                 let mut v = entry(cx, r, path, "file", wf.yaml.len());
@@ -118,8 +155,12 @@ pub(crate) fn commit(w: &World, cx: &Cx, r: &str) -> Reply {
 
 /// `GET .../compare/{base}...{head}`.
 pub(crate) fn compare(w: &World, cx: &Cx, basehead: &str) -> Reply {
-    let Some((b, h)) = basehead.split_once("...") else { return Reply::not_found() };
-    let (Some(bi), Some(hi)) = (w.hist.resolve(b), w.hist.resolve(h)) else { return Reply::not_found() };
+    let Some((b, h)) = basehead.split_once("...") else {
+        return Reply::not_found();
+    };
+    let (Some(bi), Some(hi)) = (w.hist.resolve(b), w.hist.resolve(h)) else {
+        return Reply::not_found();
+    };
     let (ba, ha) = (w.hist.ancestry(bi), w.hist.ancestry(hi));
     let ahead: Vec<usize> = ha.iter().copied().filter(|c| !ba.contains(c)).collect();
     let behind = ba.iter().filter(|c| !ha.contains(c)).count();
@@ -130,11 +171,22 @@ pub(crate) fn compare(w: &World, cx: &Cx, basehead: &str) -> Reply {
         (true, false) => "behind",
         (false, false) => "diverged",
     };
-    let commits: Vec<Value> = ahead.iter().rev().map(|c| render::commit(cx, &w.hist, *c, false)).collect();
-    let files: Vec<Value> = ahead.iter().rev().flat_map(|c| {
-        let commit = &w.hist.commits[*c];
-        commit.files.iter().map(|f| render::file_json(cx, &commit.sha, f))
-    }).collect();
+    let commits: Vec<Value> = ahead
+        .iter()
+        .rev()
+        .map(|c| render::commit(cx, &w.hist, *c, false))
+        .collect();
+    let files: Vec<Value> = ahead
+        .iter()
+        .rev()
+        .flat_map(|c| {
+            let commit = &w.hist.commits[*c];
+            commit
+                .files
+                .iter()
+                .map(|f| render::file_json(cx, &commit.sha, f))
+        })
+        .collect();
     let (bs, hs) = (&w.hist.commits[bi].sha, &w.hist.commits[hi].sha);
     let html = format!("{}/compare/{basehead}", cx.html());
     Reply::ok(json!({

@@ -13,19 +13,31 @@ use super::scenario::{Attempt, Refusal, Run, World};
 pub(crate) fn route(w: &mut World, cx: &Cx, req: &Req, rest: &[&str]) -> Reply {
     match (req.method, rest) {
         ("GET", ["workflows"]) => workflows(cx, req),
-        ("GET", ["workflows", wf]) => workflow_index(wf).map_or_else(Reply::not_found, |i| Reply::ok(ra::workflow(cx, &WORKFLOWS[i]))),
-        ("GET", ["workflows", wf, "runs"]) => workflow_index(wf).map_or_else(Reply::not_found, |i| list_runs(w, cx, req, Some(i))),
-        ("POST", ["workflows", wf, "dispatches"]) => workflow_index(wf).map_or_else(Reply::not_found, |i| dispatch(w, cx, req, i)),
+        ("GET", ["workflows", wf]) => workflow_index(wf).map_or_else(Reply::not_found, |i| {
+            Reply::ok(ra::workflow(cx, &WORKFLOWS[i]))
+        }),
+        ("GET", ["workflows", wf, "runs"]) => {
+            workflow_index(wf).map_or_else(Reply::not_found, |i| list_runs(w, cx, req, Some(i)))
+        }
+        ("POST", ["workflows", wf, "dispatches"]) => {
+            workflow_index(wf).map_or_else(Reply::not_found, |i| dispatch(w, cx, req, i))
+        }
         ("GET", ["runs"]) => list_runs(w, cx, req, None),
         (_, ["runs", id, more @ ..]) => match id.parse::<u64>() {
-            Ok(id) if w.run(id).is_some_and(|r| r.created() <= cx.t) => run_route(w, cx, req, id, more),
+            Ok(id) if w.run(id).is_some_and(|r| r.created() <= cx.t) => {
+                run_route(w, cx, req, id, more)
+            }
             _ => Reply::not_found(),
         },
-        ("GET", ["jobs", id]) => find_job(w, id, cx.t).map_or_else(Reply::not_found, |(r, a, j)| job_json(w, cx, r, a, j)),
+        ("GET", ["jobs", id]) => find_job(w, id, cx.t)
+            .map_or_else(Reply::not_found, |(r, a, j)| job_json(w, cx, r, a, j)),
         ("GET", ["jobs", id, "logs"]) => match find_job(w, id, cx.t) {
             Some((_, _, j)) => {
                 let sig = super::history::fake_sha(&format!("sig:{}:{}", j.id, cx.t));
-                Reply::empty(302).header("location", format!("{}/_logs/jobs/{}?sv=2025-11-05&sig={sig}", cx.base, j.id))
+                Reply::empty(302).header(
+                    "location",
+                    format!("{}/_logs/jobs/{}?sv=2025-11-05&sig={sig}", cx.base, j.id),
+                )
             }
             None => Reply::not_found(),
         },
@@ -37,15 +49,23 @@ fn run_route(w: &mut World, cx: &Cx, req: &Req, id: u64, more: &[&str]) -> Reply
     let attempt = |n: &str| n.parse::<u32>().ok();
     match (req.method, more) {
         ("GET", []) => run_json(w, cx, id, None),
-        ("GET", ["attempts", n]) => attempt(n).map_or_else(Reply::not_found, |n| run_json(w, cx, id, Some(n))),
+        ("GET", ["attempts", n]) => {
+            attempt(n).map_or_else(Reply::not_found, |n| run_json(w, cx, id, Some(n)))
+        }
         ("GET", ["jobs"]) => jobs(w, cx, req, id, None),
-        ("GET", ["attempts", n, "jobs"]) => attempt(n).map_or_else(Reply::not_found, |n| jobs(w, cx, req, id, Some(n))),
+        ("GET", ["attempts", n, "jobs"]) => {
+            attempt(n).map_or_else(Reply::not_found, |n| jobs(w, cx, req, id, Some(n)))
+        }
         ("POST", ["rerun"]) => done(w.rerun(id, false, cx.t, req.user), 201),
         ("POST", ["rerun-failed-jobs"]) => done(w.rerun(id, true, cx.t, req.user), 201),
         ("POST", ["cancel" | "force-cancel"]) => done(w.cancel(id, cx.t), 202),
-        ("GET", ["pending_deployments"]) => w.run(id).map_or_else(Reply::not_found, |r| Reply::ok(ra::pending(cx, r))),
+        ("GET", ["pending_deployments"]) => w
+            .run(id)
+            .map_or_else(Reply::not_found, |r| Reply::ok(ra::pending(cx, r))),
         ("POST", ["pending_deployments"]) => review(w, cx, req, id),
-        ("GET", ["approvals"]) => w.run(id).map_or_else(Reply::not_found, |r| Reply::ok(ra::approvals(cx, r))),
+        ("GET", ["approvals"]) => w
+            .run(id)
+            .map_or_else(Reply::not_found, |r| Reply::ok(ra::approvals(cx, r))),
         _ => Reply::not_found(),
     }
 }
@@ -61,7 +81,10 @@ fn workflows(cx: &Cx, req: &Req) -> Reply {
     let all: Vec<Value> = WORKFLOWS.iter().map(|w| ra::workflow(cx, w)).collect();
     let total = all.len();
     let (page, link) = req.page(cx, all);
-    with_link(Reply::ok(json!({ "total_count": total, "workflows": page })), link)
+    with_link(
+        Reply::ok(json!({ "total_count": total, "workflows": page })),
+        link,
+    )
 }
 
 fn list_runs(w: &World, cx: &Cx, req: &Req, wf: Option<usize>) -> Reply {
@@ -83,7 +106,10 @@ fn list_runs(w: &World, cx: &Cx, req: &Req, wf: Option<usize>) -> Reply {
         .collect();
     let total = runs.len();
     let (page, link) = req.page(cx, runs);
-    with_link(Reply::ok(json!({ "total_count": total, "workflow_runs": page })), link)
+    with_link(
+        Reply::ok(json!({ "total_count": total, "workflow_runs": page })),
+        link,
+    )
 }
 
 fn run_json(w: &World, cx: &Cx, id: u64, n: Option<u32>) -> Reply {
@@ -94,11 +120,18 @@ fn run_json(w: &World, cx: &Cx, id: u64, n: Option<u32>) -> Reply {
 }
 
 fn jobs(w: &World, cx: &Cx, req: &Req, id: u64, n: Option<u32>) -> Reply {
-    let Some(run) = w.run(id) else { return Reply::not_found() };
+    let Some(run) = w.run(id) else {
+        return Reply::not_found();
+    };
     let attempts: Vec<&Attempt> = match (n, req.q("filter")) {
         (None, Some("all")) => run.attempts.iter().rev().collect(),
         (None, Some("latest") | None) => run.attempts.last().into_iter().collect(),
-        (None, Some(_)) => return Reply::error(422, "Invalid request.\n\nfilter must be one of: latest, all"),
+        (None, Some(_)) => {
+            return Reply::error(
+                422,
+                "Invalid request.\n\nfilter must be one of: latest, all",
+            );
+        }
         (Some(n), _) => match run.attempt(Some(n)) {
             Some(a) => vec![a],
             None => return Reply::not_found(),
@@ -112,20 +145,35 @@ fn jobs(w: &World, cx: &Cx, req: &Req, id: u64, n: Option<u32>) -> Reply {
     }
     let total = all.len();
     let (page, link) = req.page(cx, all);
-    with_link(Reply::ok(json!({ "total_count": total, "jobs": page })), link)
+    with_link(
+        Reply::ok(json!({ "total_count": total, "jobs": page })),
+        link,
+    )
 }
 
 /// The run, attempt and index of a job visible at `t`.
-pub(crate) fn find_job<'w>(w: &'w World, id: &str, t: i64) -> Option<(&'w Run, &'w Attempt, &'w super::plans::JobPlan)> {
+pub(crate) fn find_job<'w>(
+    w: &'w World,
+    id: &str,
+    t: i64,
+) -> Option<(&'w Run, &'w Attempt, &'w super::plans::JobPlan)> {
     let id: u64 = id.parse().ok()?;
     w.runs.iter().filter(|r| r.created() <= t).find_map(|r| {
-        r.attempts.iter().filter(|a| a.created <= t).find_map(|a| a.jobs.iter().find(|j| j.id == id).map(|j| (r, a, j)))
+        r.attempts
+            .iter()
+            .filter(|a| a.created <= t)
+            .find_map(|a| a.jobs.iter().find(|j| j.id == id).map(|j| (r, a, j)))
     })
 }
 
 fn job_json(w: &World, cx: &Cx, r: &Run, a: &Attempt, plan: &super::plans::JobPlan) -> Reply {
     let views = a.jobs_at(cx.t);
-    match a.jobs.iter().position(|j| j.id == plan.id).and_then(|i| views.get(i)) {
+    match a
+        .jobs
+        .iter()
+        .position(|j| j.id == plan.id)
+        .and_then(|i| views.get(i))
+    {
         Some(v) => Reply::ok(ra::job(cx, &w.hist, r, a, plan, v)),
         None => Reply::not_found(),
     }
@@ -140,9 +188,17 @@ fn dispatch(w: &mut World, cx: &Cx, req: &Req, wf: usize) -> Reply {
     let inputs = match body.and_then(|b| b.get("inputs")) {
         None | Some(Value::Null) => &empty,
         Some(Value::Object(m)) => m,
-        Some(_) => return Reply::error(422, "Invalid request.\n\nFor 'properties/inputs', it is not an object."),
+        Some(_) => {
+            return Reply::error(
+                422,
+                "Invalid request.\n\nFor 'properties/inputs', it is not an object.",
+            );
+        }
     };
-    let details = body.and_then(|b| b.get("return_run_details")).and_then(Value::as_bool).unwrap_or(false);
+    let details = body
+        .and_then(|b| b.get("return_run_details"))
+        .and_then(Value::as_bool)
+        .unwrap_or(false);
     match w.dispatch(wf, git_ref, inputs, cx.t, req.user) {
         Ok(id) if details => Reply::ok(json!({
             "workflow_run_id": id,
@@ -157,26 +213,48 @@ fn dispatch(w: &mut World, cx: &Cx, req: &Req, wf: usize) -> Reply {
 fn review(w: &mut World, cx: &Cx, req: &Req, id: u64) -> Reply {
     let body = req.body.and_then(Value::as_object);
     let field = |k: &str| body.and_then(|b| b.get(k));
-    let missing = |k: &str| Reply::error(422, format!("Invalid request.\n\n\"{k}\" wasn't supplied."));
-    let Some(ids) = field("environment_ids").and_then(Value::as_array) else { return missing("environment_ids") };
+    let missing =
+        |k: &str| Reply::error(422, format!("Invalid request.\n\n\"{k}\" wasn't supplied."));
+    let Some(ids) = field("environment_ids").and_then(Value::as_array) else {
+        return missing("environment_ids");
+    };
     let Some(ids) = ids.iter().map(Value::as_u64).collect::<Option<Vec<u64>>>() else {
-        return Reply::error(422, "Invalid request.\n\nFor 'items', it is not an integer.");
+        return Reply::error(
+            422,
+            "Invalid request.\n\nFor 'items', it is not an integer.",
+        );
     };
     let approved = match field("state").and_then(Value::as_str) {
         Some("approved") => true,
         Some("rejected") => false,
-        Some(other) => return Reply::error(422, format!("Invalid request.\n\nFor 'properties/state', \"{other}\" is not one of [\"approved\", \"rejected\"].")),
+        Some(other) => {
+            return Reply::error(
+                422,
+                format!(
+                    "Invalid request.\n\nFor 'properties/state', \"{other}\" is not one of [\"approved\", \"rejected\"]."
+                ),
+            );
+        }
         None => return missing("state"),
     };
-    let Some(comment) = field("comment").and_then(Value::as_str) else { return missing("comment") };
+    let Some(comment) = field("comment").and_then(Value::as_str) else {
+        return missing("comment");
+    };
     if let Err((s, m)) = w.review(id, &ids, approved, comment, cx.t, req.user) {
         return Reply::error(s, m);
     }
     if !approved {
         return Reply::ok(json!([]));
     }
-    let attempt = w.run(id).and_then(|r| r.attempts.last()).map_or(1, |a| a.number);
+    let attempt = w
+        .run(id)
+        .and_then(|r| r.attempts.last())
+        .map_or(1, |a| a.number);
     let dep_id = run_deployment_id(id, attempt);
-    let deps: Vec<Value> = deployments_at(w, &cx.html(), cx.t).iter().filter(|d| d.id == dep_id).map(|d| deployment(cx, d)).collect();
+    let deps: Vec<Value> = deployments_at(w, &cx.html(), cx.t)
+        .iter()
+        .filter(|d| d.id == dep_id)
+        .map(|d| deployment(cx, d))
+        .collect();
     Reply::ok(Value::Array(deps))
 }

@@ -36,12 +36,22 @@ pub struct FaultRule {
 impl FaultRule {
     /// A rule hitting every API request with `fault` until cleared.
     pub fn always(fault: Fault) -> Self {
-        FaultRule { path_contains: None, method: None, remaining: None, fault }
+        FaultRule {
+            path_contains: None,
+            method: None,
+            remaining: None,
+            fault,
+        }
     }
 
     /// A rule hitting requests whose path contains `path` with `fault` until cleared.
     pub fn on(path: impl Into<String>, fault: Fault) -> Self {
-        FaultRule { path_contains: Some(path.into()), method: None, remaining: None, fault }
+        FaultRule {
+            path_contains: Some(path.into()),
+            method: None,
+            remaining: None,
+            fault,
+        }
     }
 
     /// Limit to `method`.
@@ -73,8 +83,16 @@ impl FaultRule {
 }
 
 /// Takes the first rule matching the request (counting it down), if any.
-pub(crate) fn take(rules: &mut Vec<FaultRule>, method: &Method, path: &str, query: Option<&str>, host_path: bool) -> Option<Fault> {
-    let i = rules.iter().position(|r| r.matches(method, path, query, host_path))?;
+pub(crate) fn take(
+    rules: &mut Vec<FaultRule>,
+    method: &Method,
+    path: &str,
+    query: Option<&str>,
+    host_path: bool,
+) -> Option<Fault> {
+    let i = rules
+        .iter()
+        .position(|r| r.matches(method, path, query, host_path))?;
     let fault = rules[i].fault.clone();
     if let Some(n) = rules[i].remaining.as_mut() {
         *n = n.saturating_sub(1);
@@ -100,13 +118,16 @@ pub(crate) fn message_for(status: u16) -> &'static str {
         500 => "Internal Server Error",
         502 => "Server Error",
         503 => "Service Unavailable",
-        504 => "We couldn't respond to your request in time. Sorry about that. Please try resubmitting your request and contact us if the problem persists.",
+        504 => {
+            "We couldn't respond to your request in time. Sorry about that. Please try resubmitting your request and contact us if the problem persists."
+        }
         _ => "Error",
     }
 }
 
 pub(crate) const PRIMARY_MESSAGE: &str = "API rate limit exceeded for user ID 583231. If you reach out to GitHub Support for help, please include the request ID.";
-pub(crate) const PRIMARY_DOCS: &str = "https://docs.github.com/rest/overview/rate-limits-for-the-rest-api#about-primary-rate-limits";
+pub(crate) const PRIMARY_DOCS: &str =
+    "https://docs.github.com/rest/overview/rate-limits-for-the-rest-api#about-primary-rate-limits";
 pub(crate) const SECONDARY_MESSAGE: &str = "You have exceeded a secondary rate limit. Please wait a few minutes before you try again. If you reach out to GitHub Support for help, please include the request ID.";
 pub(crate) const SECONDARY_DOCS: &str = "https://docs.github.com/rest/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits";
 

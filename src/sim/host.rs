@@ -14,6 +14,7 @@ use super::state::Shared;
 pub(crate) async fn serve(sh: &Shared, path: &str) -> Out {
     let segs: Vec<&str> = path.trim_matches('/').split('/').collect();
     match segs.as_slice() {
+        ["_env", env] => landing(sh, env),
         ["_env", env, "version"] => version(sh, env),
         ["_env", env, "api", "health"] => health(sh, env).await,
         ["_logs", "jobs", id] => logs(sh, id),
@@ -28,7 +29,9 @@ fn not_found() -> Out {
 /// (known environment, live version, health mode)
 fn env_state(sh: &Shared, env: &str) -> (bool, Option<String>, HealthMode) {
     let g = sh.lock();
-    let known = ENVIRONMENTS.iter().any(|e| e.0 == env) || g.health.contains_key(env) || g.world.version_overrides.contains_key(env);
+    let known = ENVIRONMENTS.iter().any(|e| e.0 == env)
+        || g.health.contains_key(env)
+        || g.world.version_overrides.contains_key(env);
     let mode = g.health.get(env).cloned().unwrap_or(HealthMode::Up);
     (known, live_version(&g.world, env, sh.t()), mode)
 }
@@ -40,6 +43,18 @@ fn version(sh: &Shared, env: &str) -> Out {
     }
 }
 
+/// The environment's "site": what `o` (open in browser) shows in the demo.
+fn landing(sh: &Shared, env: &str) -> Out {
+    let (known, v, _) = env_state(sh, env);
+    if !known {
+        return not_found();
+    }
+    let v = v.unwrap_or_else(|| "unknown".into());
+    let mut o = Out::new(200).header("content-type", "text/html; charset=utf-8");
+    o.body = format!("<html><head><title>acme shop ({env})</title></head><body><h1>acme shop</h1><p>{env} is running {v}</p></body></html>\n").into_bytes();
+    o
+}
+
 async fn health(sh: &Shared, env: &str) -> Out {
     let (known, v, mode) = env_state(sh, env);
     if !known {
@@ -48,7 +63,10 @@ async fn health(sh: &Shared, env: &str) -> Out {
     let up = || Out::json(200, &json!({ "status": "UP", "version": v }));
     match mode {
         HealthMode::Up => up(),
-        HealthMode::Down(status) => Out::json(status, &json!({ "status": "DOWN", "version": v, "error": "upstream connect error or disconnect/reset before headers" })),
+        HealthMode::Down(status) => Out::json(
+            status,
+            &json!({ "status": "DOWN", "version": v, "error": "upstream connect error or disconnect/reset before headers" }),
+        ),
         HealthMode::Slow(d) => {
             tokio::time::sleep(d).await;
             up()
@@ -65,10 +83,18 @@ fn logs(sh: &Shared, id: &str) -> Out {
     let g = sh.lock();
     let cx = sh.cx();
     let Some((_, a, plan)) = find_job(&g.world, id, cx.t) else {
-        return Out::text(404, "BlobNotFound: The specified blob does not exist.\n".into());
+        return Out::text(
+            404,
+            "BlobNotFound: The specified blob does not exist.\n".into(),
+        );
     };
     let views = a.jobs_at(cx.t);
-    match a.jobs.iter().position(|j| j.id == plan.id).and_then(|i| views.get(i)) {
+    match a
+        .jobs
+        .iter()
+        .position(|j| j.id == plan.id)
+        .and_then(|i| views.get(i))
+    {
         Some(view) => Out::text(200, job_log(&cx, plan, view)),
         None => not_found(),
     }

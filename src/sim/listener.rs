@@ -31,23 +31,32 @@ pub(crate) fn bind() -> io::Result<(Acceptor, ChannelListener)> {
     let (tx, rx) = mpsc::unbounded_channel();
     let stop = Arc::new(AtomicBool::new(false));
     let flag = Arc::clone(&stop);
-    let thread = std::thread::Builder::new().name("cockpit-sim-accept".into()).spawn(move || {
-        for conn in listener.incoming() {
-            if flag.load(Ordering::SeqCst) {
-                break;
-            }
-            match conn {
-                Ok(s) => {
-                    if tx.send(s).is_err() {
-                        break;
-                    }
+    let thread = std::thread::Builder::new()
+        .name("cockpit-sim-accept".into())
+        .spawn(move || {
+            for conn in listener.incoming() {
+                if flag.load(Ordering::SeqCst) {
+                    break;
                 }
-                Err(_) => std::thread::sleep(Duration::from_millis(10)),
+                match conn {
+                    Ok(s) => {
+                        if tx.send(s).is_err() {
+                            break;
+                        }
+                    }
+                    Err(_) => std::thread::sleep(Duration::from_millis(10)),
+                }
             }
-        }
-        // `listener` is dropped here: the port now refuses connections.
-    })?;
-    Ok((Acceptor { stop, addr, thread: Some(thread) }, ChannelListener { rx, addr }))
+            // `listener` is dropped here: the port now refuses connections.
+        })?;
+    Ok((
+        Acceptor {
+            stop,
+            addr,
+            thread: Some(thread),
+        },
+        ChannelListener { rx, addr },
+    ))
 }
 
 impl Acceptor {
@@ -58,7 +67,9 @@ impl Acceptor {
     /// Closes the listening socket; returns once it is closed.
     pub(crate) fn stop(&mut self) {
         self.stop.store(true, Ordering::SeqCst);
-        let Some(thread) = self.thread.take() else { return };
+        let Some(thread) = self.thread.take() else {
+            return;
+        };
         // wake the blocking accept() so the thread sees the flag
         let _ = TcpStream::connect_timeout(&self.addr, Duration::from_secs(2));
         let _ = thread.join();

@@ -41,7 +41,9 @@ fn set_up_lines(job: &str) -> Vec<String> {
 }
 
 fn step_lines(plan: &JobPlan, idx: usize) -> Vec<String> {
-    let Some(s) = plan.steps.get(idx) else { return vec![] };
+    let Some(s) = plan.steps.get(idx) else {
+        return vec![];
+    };
     let out = s.out.iter().map(|l| l.to_string());
     match s.name {
         "Set up job" => set_up_lines(plan.name),
@@ -71,14 +73,20 @@ pub(crate) fn job_log(cx: &Cx, plan: &JobPlan, view: &JobView) -> String {
     let now_ms = cx.t * 1000;
     let mut text = String::new();
     for (i, sv) in view.steps.iter().enumerate() {
-        let (Some(start), "in_progress" | "completed") = (sv.started, sv.status) else { continue };
+        let (Some(start), "in_progress" | "completed") = (sv.started, sv.status) else {
+            continue;
+        };
         if sv.conclusion == Some("skipped") {
             continue;
         }
         let mut lines = step_lines(plan, i);
         match sv.conclusion {
             Some("failure") => {
-                let code = if plan.steps[i].cmd.starts_with("cargo") { 101 } else { 1 };
+                let code = if plan.steps[i].cmd.starts_with("cargo") {
+                    101
+                } else {
+                    1
+                };
                 lines.push(format!("##[error]Process completed with exit code {code}."));
             }
             Some("cancelled") => lines.push("##[error]The operation was canceled.".into()),

@@ -51,14 +51,21 @@ pub struct SimOptions {
 
 impl SimOptions {
     pub fn new(clock: SharedClock) -> Self {
-        SimOptions { clock, require_token: None, repo: "acme/shop".into() }
+        SimOptions {
+            clock,
+            require_token: None,
+            repo: "acme/shop".into(),
+        }
     }
 }
 
 impl fmt::Debug for SimOptions {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("SimOptions")
-            .field("require_token", &self.require_token.as_ref().map(|_| "<redacted>"))
+            .field(
+                "require_token",
+                &self.require_token.as_ref().map(|_| "<redacted>"),
+            )
             .field("repo", &self.repo)
             .finish_non_exhaustive()
     }
@@ -115,18 +122,32 @@ impl Simulator {
     pub async fn start(opts: SimOptions) -> std::io::Result<Simulator> {
         let (acceptor, listener) = listener::bind()?;
         let base = format!("http://{}", acceptor.addr());
-        let shared = Arc::new(Shared::new(opts.clock, opts.require_token, base, &opts.repo));
-        let app = Router::new().fallback(server::handle).with_state(Arc::clone(&shared));
+        let shared = Arc::new(Shared::new(
+            opts.clock,
+            opts.require_token,
+            base,
+            &opts.repo,
+        ));
+        let app = Router::new()
+            .fallback(server::handle)
+            .with_state(Arc::clone(&shared));
         let (tx, rx) = oneshot::channel::<()>();
         tokio::spawn(async move {
             let shutdown = async {
                 let _ = rx.await;
             };
-            if let Err(e) = axum::serve(listener, app).with_graceful_shutdown(shutdown).await {
+            if let Err(e) = axum::serve(listener, app)
+                .with_graceful_shutdown(shutdown)
+                .await
+            {
                 tracing::warn!("simulator stopped: {e}");
             }
         });
-        Ok(Simulator { shared, acceptor, stop: Some(tx) })
+        Ok(Simulator {
+            shared,
+            acceptor,
+            stop: Some(tx),
+        })
     }
 
     /// `http://127.0.0.1:PORT`: also the GitHub API url (the API is at the root).
@@ -186,7 +207,11 @@ impl Simulator {
     /// Overrides the live version of `env` (until a later deployment succeeds there).
     pub fn set_version(&self, env: &str, version: &str) {
         let t = self.shared.t();
-        self.shared.lock().world.version_overrides.insert(env.to_string(), (version.to_string(), t));
+        self.shared
+            .lock()
+            .world
+            .version_overrides
+            .insert(env.to_string(), (version.to_string(), t));
     }
 
     /// Stops listening: when this returns, new connections are refused. Open connections are
@@ -207,6 +232,8 @@ impl Drop for Simulator {
 
 impl fmt::Debug for Simulator {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Simulator").field("base_url", &self.shared.base).finish_non_exhaustive()
+        f.debug_struct("Simulator")
+            .field("base_url", &self.shared.base)
+            .finish_non_exhaustive()
     }
 }

@@ -35,7 +35,9 @@ impl Cx<'_> {
 
     /// GitHub's timestamp format for an offset from the start.
     pub(crate) fn ts(&self, offset: i64) -> String {
-        (self.start + Duration::seconds(offset)).format("%Y-%m-%dT%H:%M:%SZ").to_string()
+        (self.start + Duration::seconds(offset))
+            .format("%Y-%m-%dT%H:%M:%SZ")
+            .to_string()
     }
 
     pub(crate) fn ts_opt(&self, offset: Option<i64>) -> Value {
@@ -52,7 +54,11 @@ const B64: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz012
 pub(crate) fn base64(data: &[u8]) -> String {
     let mut out = String::with_capacity(data.len().div_ceil(3) * 4);
     for chunk in data.chunks(3) {
-        let b = [chunk[0], *chunk.get(1).unwrap_or(&0), *chunk.get(2).unwrap_or(&0)];
+        let b = [
+            chunk[0],
+            *chunk.get(1).unwrap_or(&0),
+            *chunk.get(2).unwrap_or(&0),
+        ];
         let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
         for (i, shift) in [18u32, 12, 6, 0].iter().enumerate() {
             if i <= chunk.len() {
@@ -101,16 +107,44 @@ pub(crate) fn repository(cx: &Cx) -> Value {
         "hooks_url": format!("{api}/hooks"),
     });
     let templates = [
-        ("archive_url", "/{archive_format}{/ref}"), ("assignees_url", "/assignees{/user}"), ("blobs_url", "/git/blobs{/sha}"),
-        ("branches_url", "/branches{/branch}"), ("collaborators_url", "/collaborators{/collaborator}"), ("comments_url", "/comments{/number}"),
-        ("commits_url", "/commits{/sha}"), ("compare_url", "/compare/{base}...{head}"), ("contents_url", "/contents/{+path}"),
-        ("contributors_url", "/contributors"), ("deployments_url", "/deployments"), ("downloads_url", "/downloads"), ("events_url", "/events"),
-        ("forks_url", "/forks"), ("git_commits_url", "/git/commits{/sha}"), ("git_refs_url", "/git/refs{/sha}"), ("git_tags_url", "/git/tags{/sha}"),
-        ("issue_comment_url", "/issues/comments{/number}"), ("issue_events_url", "/issues/events{/number}"), ("issues_url", "/issues{/number}"),
-        ("keys_url", "/keys{/key_id}"), ("labels_url", "/labels{/name}"), ("languages_url", "/languages"), ("merges_url", "/merges"),
-        ("milestones_url", "/milestones{/number}"), ("notifications_url", "/notifications{?since,all,participating}"), ("pulls_url", "/pulls{/number}"),
-        ("releases_url", "/releases{/id}"), ("stargazers_url", "/stargazers"), ("statuses_url", "/statuses/{sha}"), ("subscribers_url", "/subscribers"),
-        ("subscription_url", "/subscription"), ("tags_url", "/tags"), ("teams_url", "/teams"), ("trees_url", "/git/trees{/sha}"),
+        ("archive_url", "/{archive_format}{/ref}"),
+        ("assignees_url", "/assignees{/user}"),
+        ("blobs_url", "/git/blobs{/sha}"),
+        ("branches_url", "/branches{/branch}"),
+        ("collaborators_url", "/collaborators{/collaborator}"),
+        ("comments_url", "/comments{/number}"),
+        ("commits_url", "/commits{/sha}"),
+        ("compare_url", "/compare/{base}...{head}"),
+        ("contents_url", "/contents/{+path}"),
+        ("contributors_url", "/contributors"),
+        ("deployments_url", "/deployments"),
+        ("downloads_url", "/downloads"),
+        ("events_url", "/events"),
+        ("forks_url", "/forks"),
+        ("git_commits_url", "/git/commits{/sha}"),
+        ("git_refs_url", "/git/refs{/sha}"),
+        ("git_tags_url", "/git/tags{/sha}"),
+        ("issue_comment_url", "/issues/comments{/number}"),
+        ("issue_events_url", "/issues/events{/number}"),
+        ("issues_url", "/issues{/number}"),
+        ("keys_url", "/keys{/key_id}"),
+        ("labels_url", "/labels{/name}"),
+        ("languages_url", "/languages"),
+        ("merges_url", "/merges"),
+        ("milestones_url", "/milestones{/number}"),
+        (
+            "notifications_url",
+            "/notifications{?since,all,participating}",
+        ),
+        ("pulls_url", "/pulls{/number}"),
+        ("releases_url", "/releases{/id}"),
+        ("stargazers_url", "/stargazers"),
+        ("statuses_url", "/statuses/{sha}"),
+        ("subscribers_url", "/subscribers"),
+        ("subscription_url", "/subscription"),
+        ("tags_url", "/tags"),
+        ("teams_url", "/teams"),
+        ("trees_url", "/git/trees{/sha}"),
     ];
     if let Some(map) = v.as_object_mut() {
         for (k, suffix) in templates {
@@ -153,12 +187,18 @@ pub(crate) fn environment(cx: &Cx, name: &str) -> Option<Value> {
             ]),
             json!({"protected_branches": false, "custom_branch_policies": true}),
         ),
-        "staging" => (json!([{"id": 3_755_410u64, "node_id": node_id("Gate", 3_755_410), "type": "branch_policy"}]), json!({"protected_branches": true, "custom_branch_policies": false})),
+        "staging" => (
+            json!([{"id": 3_755_410u64, "node_id": node_id("Gate", 3_755_410), "type": "branch_policy"}]),
+            json!({"protected_branches": true, "custom_branch_policies": false}),
+        ),
         _ => (json!([]), Value::Null),
     };
     if let Some(m) = v.as_object_mut() {
         m.insert("created_at".into(), cx.ts(created).into());
-        m.insert("updated_at".into(), cx.ts(created + 30 * history::DAY).into());
+        m.insert(
+            "updated_at".into(),
+            cx.ts(created + 30 * history::DAY).into(),
+        );
         m.insert("protection_rules".into(), rules);
         m.insert("deployment_branch_policy".into(), policy);
     }
@@ -227,9 +267,18 @@ pub(crate) fn commit(cx: &Cx, h: &History, idx: usize, detail: bool) -> Value {
         "author": user(cx, c.author), "committer": user(cx, c.author), "parents": parents
     });
     if detail && let Some(m) = v.as_object_mut() {
-        let (a, d) = c.files.iter().fold((0, 0), |(a, d), f| (a + f.additions, d + f.deletions));
-        m.insert("stats".into(), json!({"additions": a, "deletions": d, "total": a + d}));
-        m.insert("files".into(), Value::Array(c.files.iter().map(|f| file_json(cx, &c.sha, f)).collect()));
+        let (a, d) = c
+            .files
+            .iter()
+            .fold((0, 0), |(a, d), f| (a + f.additions, d + f.deletions));
+        m.insert(
+            "stats".into(),
+            json!({"additions": a, "deletions": d, "total": a + d}),
+        );
+        m.insert(
+            "files".into(),
+            Value::Array(c.files.iter().map(|f| file_json(cx, &c.sha, f)).collect()),
+        );
     }
     v
 }

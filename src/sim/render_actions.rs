@@ -31,7 +31,11 @@ pub(crate) fn run(cx: &Cx, h: &History, run: &Run, a: &Attempt) -> Value {
     let c = &h.commits[run.commit];
     let (_, _, name, email, _) = history::user(c.author);
     let cs = check_suite_id(run.id);
-    let previous = if a.number > 1 { Value::String(format!("{url}/attempts/{}", a.number - 1)) } else { Value::Null };
+    let previous = if a.number > 1 {
+        Value::String(format!("{url}/attempts/{}", a.number - 1))
+    } else {
+        Value::Null
+    };
     json!({
         "id": run.id, "name": wf.name, "node_id": node_id("WorkflowRun", run.id), "check_suite_id": cs,
         "check_suite_node_id": node_id("CheckSuite", cs), "head_branch": run.branch, "head_sha": c.sha,
@@ -52,7 +56,14 @@ pub(crate) fn run(cx: &Cx, h: &History, run: &Run, a: &Attempt) -> Value {
     })
 }
 
-pub(crate) fn job(cx: &Cx, h: &History, run: &Run, a: &Attempt, plan: &JobPlan, view: &JobView) -> Value {
+pub(crate) fn job(
+    cx: &Cx,
+    h: &History,
+    run: &Run,
+    a: &Attempt,
+    plan: &JobPlan,
+    view: &JobView,
+) -> Value {
     let api = cx.api();
     let steps: Vec<Value> = view
         .steps
@@ -60,7 +71,12 @@ pub(crate) fn job(cx: &Cx, h: &History, run: &Run, a: &Attempt, plan: &JobPlan, 
         .map(|s| json!({"name": s.name, "status": s.status, "conclusion": s.conclusion, "number": s.number, "started_at": cx.ts_opt(s.started), "completed_at": cx.ts_opt(s.completed)}))
         .collect();
     let (runner_id, runner_name, group_id, group_name) = if view.ran {
-        (json!(plan.runner), json!(format!("GitHub Actions {}", plan.runner)), json!(0), json!("GitHub Actions"))
+        (
+            json!(plan.runner),
+            json!(format!("GitHub Actions {}", plan.runner)),
+            json!(0),
+            json!("GitHub Actions"),
+        )
     } else {
         (Value::Null, Value::Null, Value::Null, Value::Null)
     };
@@ -78,7 +94,9 @@ pub(crate) fn job(cx: &Cx, h: &History, run: &Run, a: &Attempt, plan: &JobPlan, 
 
 /// `GET .../runs/{id}/pending_deployments`.
 pub(crate) fn pending(cx: &Cx, run: &Run) -> Value {
-    let Some(g) = run.attempts.last().and_then(|a| a.pending_gate(cx.t)) else { return json!([]) };
+    let Some(g) = run.attempts.last().and_then(|a| a.pending_gate(cx.t)) else {
+        return json!([]);
+    };
     let id = deploys::env_id(g.env).unwrap_or(0);
     json!([{
         "environment": env_short(cx, g.env, id), "wait_timer": 0, "wait_timer_started_at": cx.ts(g.requested),
@@ -90,11 +108,17 @@ pub(crate) fn pending(cx: &Cx, run: &Run) -> Value {
 pub(crate) fn approvals(cx: &Cx, run: &Run) -> Value {
     let mut out = vec![];
     for a in run.attempts.iter().rev() {
-        let Some((g, r)) = a.gate.as_ref().and_then(|g| Some((g, g.review.as_ref()?))) else { continue };
+        let Some((g, r)) = a.gate.as_ref().and_then(|g| Some((g, g.review.as_ref()?))) else {
+            continue;
+        };
         if r.at > cx.t {
             continue;
         }
-        let (_, id, _, created) = ENVIRONMENTS.iter().copied().find(|e| e.0 == g.env).unwrap_or(("", 0, "", 0));
+        let (_, id, _, created) = ENVIRONMENTS
+            .iter()
+            .copied()
+            .find(|e| e.0 == g.env)
+            .unwrap_or(("", 0, "", 0));
         let mut env = env_short(cx, g.env, id);
         if let Some(m) = env.as_object_mut() {
             m.insert("created_at".into(), cx.ts(created).into());

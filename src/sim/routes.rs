@@ -23,7 +23,11 @@ pub(crate) struct Reply {
 
 impl Reply {
     pub(crate) fn json(status: u16, v: Value) -> Self {
-        Reply { status, payload: Payload::Json(v), headers: vec![] }
+        Reply {
+            status,
+            payload: Payload::Json(v),
+            headers: vec![],
+        }
     }
 
     pub(crate) fn ok(v: Value) -> Self {
@@ -31,19 +35,26 @@ impl Reply {
     }
 
     pub(crate) fn empty(status: u16) -> Self {
-        Reply { status, payload: Payload::Empty, headers: vec![] }
+        Reply {
+            status,
+            payload: Payload::Empty,
+            headers: vec![],
+        }
     }
 
     pub(crate) fn error(status: u16, message: impl Into<String>) -> Self {
-        Self::json(status, json!({ "message": message.into(), "documentation_url": DOCS }))
+        Self::json(
+            status,
+            json!({ "message": message.into(), "documentation_url": DOCS }),
+        )
     }
 
-    pub(crate) fn status(status: u16) -> Self {
+    pub(crate) fn standard(status: u16) -> Self {
         Self::error(status, message_for(status))
     }
 
     pub(crate) fn not_found() -> Self {
-        Self::status(404)
+        Self::standard(404)
     }
 
     pub(crate) fn header(mut self, name: &'static str, value: String) -> Self {
@@ -64,13 +75,24 @@ pub(crate) struct Req<'a> {
 
 impl Req<'_> {
     pub(crate) fn q(&self, k: &str) -> Option<&str> {
-        self.query.get(k).map(String::as_str).filter(|v| !v.is_empty())
+        self.query
+            .get(k)
+            .map(String::as_str)
+            .filter(|v| !v.is_empty())
     }
 
     /// `per_page` (default 30, at most 100) and `page` (from 1).
     pub(crate) fn paging(&self) -> (usize, usize) {
-        let per = self.q("per_page").and_then(|v| v.parse().ok()).unwrap_or(30usize).clamp(1, 100);
-        let page = self.q("page").and_then(|v| v.parse().ok()).unwrap_or(1usize).max(1);
+        let per = self
+            .q("per_page")
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(30usize)
+            .clamp(1, 100);
+        let page = self
+            .q("page")
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(1usize)
+            .max(1);
         (per, page)
     }
 
@@ -84,7 +106,12 @@ impl Req<'_> {
             return (slice, None);
         }
         let url = |p: usize| {
-            let mut q: Vec<String> = self.query.iter().filter(|(k, _)| *k != "page" && *k != "per_page").map(|(k, v)| format!("{k}={v}")).collect();
+            let mut q: Vec<String> = self
+                .query
+                .iter()
+                .filter(|(k, _)| *k != "page" && *k != "per_page")
+                .map(|(k, v)| format!("{k}={v}"))
+                .collect();
             q.push(format!("per_page={per}"));
             q.push(format!("page={p}"));
             format!("<{}{}?{}>", cx.base, self.path, q.join("&"))
@@ -119,7 +146,10 @@ pub(crate) fn percent_decode(s: &str) -> String {
     while i < b.len() {
         let hex = |c: u8| char::from(c).to_digit(16);
         if b[i] == b'%'
-            && let (Some(h), Some(l)) = (b.get(i + 1).copied().and_then(hex), b.get(i + 2).copied().and_then(hex))
+            && let (Some(h), Some(l)) = (
+                b.get(i + 1).copied().and_then(hex),
+                b.get(i + 2).copied().and_then(hex),
+            )
         {
             out.push((h * 16 + l) as u8);
             i += 3;
@@ -148,7 +178,9 @@ pub(crate) fn route(inner: &mut Inner, cx: &Cx, req: &Req) -> Reply {
     match (req.method, segs.as_slice()) {
         ("GET", ["rate_limit"]) => api_repo::rate_limit(cx, &inner.quota),
         ("GET", ["user"]) => api_repo::viewer(cx),
-        (_, ["repos", owner, repo, rest @ ..]) if owner.eq_ignore_ascii_case(cx.owner) && repo.eq_ignore_ascii_case(cx.repo) => {
+        (_, ["repos", owner, repo, rest @ ..])
+            if owner.eq_ignore_ascii_case(cx.owner) && repo.eq_ignore_ascii_case(cx.repo) =>
+        {
             repo_route(inner, cx, req, rest)
         }
         _ => Reply::not_found(),
@@ -158,6 +190,7 @@ pub(crate) fn route(inner: &mut Inner, cx: &Cx, req: &Req) -> Reply {
 fn repo_route(inner: &mut Inner, cx: &Cx, req: &Req, rest: &[&str]) -> Reply {
     let w = &mut inner.world;
     match (req.method, rest) {
+        ("GET", []) => Reply::ok(super::render::repository(cx)),
         (_, ["actions", ..]) => api_runs::route(w, cx, req, &rest[1..]),
         ("GET", ["environments"]) => api_deploy::environments(cx, req),
         ("GET", ["environments", name]) => api_deploy::environment(cx, name),

@@ -7,7 +7,9 @@ use serde_json::{Value, json};
 
 use super::deploys::{Deployment, StatusRec, static_deployments};
 use super::history::{HOUR, History, MINUTE};
-use super::plans::{self, CI, DEPLOY_PRODUCTION, DEPLOY_STAGING, JobPlan, Outcome, Variant, WORKFLOWS};
+use super::plans::{
+    self, CI, DEPLOY_PRODUCTION, DEPLOY_STAGING, JobPlan, Outcome, Variant, WORKFLOWS,
+};
 use super::timeline::{JobView, RunState, Start, job_view, run_state};
 
 /// A failed mutation: HTTP status and GitHub's `message`.
@@ -51,17 +53,27 @@ impl Attempt {
 
     pub(crate) fn jobs_at(&self, t: i64) -> Vec<JobView> {
         let start = self.start();
-        self.jobs.iter().map(|j| job_view(j, self.created, start, self.cancelled, t)).collect()
+        self.jobs
+            .iter()
+            .map(|j| job_view(j, self.created, start, self.cancelled, t))
+            .collect()
     }
 
     pub(crate) fn state(&self, t: i64) -> RunState {
-        run_state(self.created, self.start(), self.cancelled, &self.jobs_at(t), t)
+        run_state(
+            self.created,
+            self.start(),
+            self.cancelled,
+            &self.jobs_at(t),
+            t,
+        )
     }
 
     /// The deployment review this attempt is waiting for, if any.
     pub(crate) fn pending_gate(&self, t: i64) -> Option<&Gate> {
         let g = self.gate.as_ref()?;
-        (g.review.is_none() && self.cancelled.is_none_or(|c| c > t) && g.requested <= t).then_some(g)
+        (g.review.is_none() && self.cancelled.is_none_or(|c| c > t) && g.requested <= t)
+            .then_some(g)
     }
 }
 
@@ -139,25 +151,124 @@ impl World {
             version_overrides: HashMap::new(),
         };
         let seeds = [
-            Seed { id: 8985, wf: DEPLOY_PRODUCTION, number: 7, event: "workflow_dispatch", branch: "v1.3.2", commit: 5, actor: "carol-sre", created: -26 * HOUR - 10 * MINUTE, variant: Variant::Normal },
-            Seed { id: 8990, wf: CI, number: 311, event: "push", branch: "main", commit: 9, actor: "carol-sre", created: -5 * HOUR + MINUTE, variant: Variant::Normal },
-            Seed { id: 8991, wf: plans::BUILD, number: 142, event: "push", branch: "main", commit: 9, actor: "carol-sre", created: -5 * HOUR + MINUTE, variant: Variant::Normal },
-            Seed { id: 8992, wf: DEPLOY_STAGING, number: 57, event: "push", branch: "main", commit: 9, actor: "carol-sre", created: -5 * HOUR + MINUTE, variant: Variant::Normal },
-            Seed { id: 8996, wf: plans::BUILD, number: 143, event: "push", branch: "main", commit: 10, actor: "alice-dev", created: -2 * HOUR + MINUTE, variant: Variant::Normal },
-            Seed { id: 9002, wf: CI, number: 312, event: "push", branch: "feature/cart", commit: 14, actor: "bob-cart", created: -25 * MINUTE, variant: Variant::FailTest },
-            Seed { id: 9003, wf: DEPLOY_STAGING, number: 58, event: "push", branch: "main", commit: 12, actor: "alice-dev", created: -36, variant: Variant::Normal },
-            Seed { id: 9004, wf: DEPLOY_PRODUCTION, number: 8, event: "workflow_dispatch", branch: "v1.4.0", commit: 9, actor: "carol-sre", created: -5 * MINUTE, variant: Variant::Normal },
-            Seed { id: 9001, wf: CI, number: 313, event: "push", branch: "main", commit: 12, actor: "alice-dev", created: 0, variant: Variant::Normal },
+            Seed {
+                id: 8985,
+                wf: DEPLOY_PRODUCTION,
+                number: 7,
+                event: "workflow_dispatch",
+                branch: "v1.3.2",
+                commit: 5,
+                actor: "carol-sre",
+                created: -26 * HOUR - 10 * MINUTE,
+                variant: Variant::Normal,
+            },
+            Seed {
+                id: 8990,
+                wf: CI,
+                number: 311,
+                event: "push",
+                branch: "main",
+                commit: 9,
+                actor: "carol-sre",
+                created: -5 * HOUR + MINUTE,
+                variant: Variant::Normal,
+            },
+            Seed {
+                id: 8991,
+                wf: plans::BUILD,
+                number: 142,
+                event: "push",
+                branch: "main",
+                commit: 9,
+                actor: "carol-sre",
+                created: -5 * HOUR + MINUTE,
+                variant: Variant::Normal,
+            },
+            Seed {
+                id: 8992,
+                wf: DEPLOY_STAGING,
+                number: 57,
+                event: "push",
+                branch: "main",
+                commit: 9,
+                actor: "carol-sre",
+                created: -5 * HOUR + MINUTE,
+                variant: Variant::Normal,
+            },
+            Seed {
+                id: 8996,
+                wf: plans::BUILD,
+                number: 143,
+                event: "push",
+                branch: "main",
+                commit: 10,
+                actor: "alice-dev",
+                created: -2 * HOUR + MINUTE,
+                variant: Variant::Normal,
+            },
+            Seed {
+                id: 9002,
+                wf: CI,
+                number: 312,
+                event: "push",
+                branch: "feature/cart",
+                commit: 14,
+                actor: "bob-cart",
+                created: -25 * MINUTE,
+                variant: Variant::FailTest,
+            },
+            Seed {
+                id: 9003,
+                wf: DEPLOY_STAGING,
+                number: 58,
+                event: "push",
+                branch: "main",
+                commit: 12,
+                actor: "alice-dev",
+                created: -36,
+                variant: Variant::Normal,
+            },
+            Seed {
+                id: 9004,
+                wf: DEPLOY_PRODUCTION,
+                number: 8,
+                event: "workflow_dispatch",
+                branch: "v1.4.0",
+                commit: 9,
+                actor: "carol-sre",
+                created: -5 * MINUTE,
+                variant: Variant::Normal,
+            },
+            Seed {
+                id: 9001,
+                wf: CI,
+                number: 313,
+                event: "push",
+                branch: "main",
+                commit: 12,
+                actor: "alice-dev",
+                created: 0,
+                variant: Variant::Normal,
+            },
         ];
         for s in seeds {
-            let version = if s.wf == DEPLOY_PRODUCTION { Some(s.branch.to_string()) } else { None };
+            let version = if s.wf == DEPLOY_PRODUCTION {
+                Some(s.branch.to_string())
+            } else {
+                None
+            };
             w.add_run(s, version);
         }
         // history: 8985 was approved the day before, 8996 was cancelled two minutes in
         if let Some(a) = w.run_mut(8985).and_then(|r| r.attempts.last_mut())
             && let Some(g) = a.gate.as_mut()
         {
-            g.review = Some(Review { approved: true, comment: "Staging green since yesterday. Ship it.".into(), at: -26 * HOUR, user: "carol-sre".into() });
+            g.review = Some(Review {
+                approved: true,
+                comment: "Staging green since yesterday. Ship it.".into(),
+                at: -26 * HOUR,
+                user: "carol-sre".into(),
+            });
         }
         if let Some(a) = w.run_mut(8996).and_then(|r| r.attempts.last_mut()) {
             a.cancelled = Some(a.created + 2 * MINUTE);
@@ -168,17 +279,40 @@ impl World {
     fn add_run(&mut self, s: Seed<'_>, version: Option<String>) -> u64 {
         let commit = &self.hist.commits[s.commit];
         let wf = &WORKFLOWS[s.wf];
-        let title = if s.event == "workflow_dispatch" { wf.name.to_string() } else { commit.message.to_string() };
+        let title = if s.event == "workflow_dispatch" {
+            wf.name.to_string()
+        } else {
+            commit.message.to_string()
+        };
         let deploy = match s.wf {
-            DEPLOY_STAGING => Some(DeployTarget { env: "staging", version: self.hist.describe(s.commit), git_ref: commit.sha.clone() }),
+            DEPLOY_STAGING => Some(DeployTarget {
+                env: "staging",
+                version: self.hist.describe(s.commit),
+                git_ref: commit.sha.clone(),
+            }),
             DEPLOY_PRODUCTION => {
                 let v = version.unwrap_or_else(|| s.branch.to_string());
-                Some(DeployTarget { env: "production", git_ref: v.clone(), version: v })
+                Some(DeployTarget {
+                    env: "production",
+                    git_ref: v.clone(),
+                    version: v,
+                })
             }
             _ => None,
         };
-        let gate = wf.gate.map(|env| Gate { env, requested: s.created, review: None });
-        let attempt = Attempt { number: 1, created: s.created, actor: s.actor.into(), jobs: plans::jobs_for(s.wf, s.id, 1, s.variant), cancelled: None, gate };
+        let gate = wf.gate.map(|env| Gate {
+            env,
+            requested: s.created,
+            review: None,
+        });
+        let attempt = Attempt {
+            number: 1,
+            created: s.created,
+            actor: s.actor.into(),
+            jobs: plans::jobs_for(s.wf, s.id, 1, s.variant),
+            cancelled: None,
+            gate,
+        };
         self.runs.push(Run {
             id: s.id,
             wf: s.wf,
@@ -210,9 +344,19 @@ impl World {
     }
 
     /// `POST .../rerun` and `.../rerun-failed-jobs`.
-    pub(crate) fn rerun(&mut self, id: u64, failed_only: bool, t: i64, user: &str) -> Result<(), Refusal> {
-        let Some(run) = self.run_mut(id) else { return refuse(404, "Not Found") };
-        let Some(last) = run.attempts.last() else { return refuse(404, "Not Found") };
+    pub(crate) fn rerun(
+        &mut self,
+        id: u64,
+        failed_only: bool,
+        t: i64,
+        user: &str,
+    ) -> Result<(), Refusal> {
+        let Some(run) = self.run_mut(id) else {
+            return refuse(404, "Not Found");
+        };
+        let Some(last) = run.attempts.last() else {
+            return refuse(404, "Not Found");
+        };
         let state = last.state(t);
         if state.status != "completed" {
             return refuse(403, "This workflow run is not completed");
@@ -221,22 +365,40 @@ impl World {
             return refuse(403, "This workflow run has no failed jobs to re-run");
         }
         let n = last.number + 1;
-        let gate = WORKFLOWS[run.wf].gate.map(|env| Gate { env, requested: t, review: None });
+        let gate = WORKFLOWS[run.wf].gate.map(|env| Gate {
+            env,
+            requested: t,
+            review: None,
+        });
         let mut jobs = plans::jobs_for(run.wf, id, n, Variant::Warm);
         if let (true, None, Start::At(old_base)) = (failed_only, gate.as_ref(), last.start()) {
             for ((new, old), view) in jobs.iter_mut().zip(&last.jobs).zip(last.jobs_at(t)) {
                 if view.conclusion == Some("success") {
-                    *new = JobPlan { id: new.id, offset: old_base + old.offset - t, outcome: Outcome::Success, ..old.clone() };
+                    *new = JobPlan {
+                        id: new.id,
+                        offset: old_base + old.offset - t,
+                        outcome: Outcome::Success,
+                        ..old.clone()
+                    };
                 }
             }
         }
-        run.attempts.push(Attempt { number: n, created: t, actor: user.into(), jobs, cancelled: None, gate });
+        run.attempts.push(Attempt {
+            number: n,
+            created: t,
+            actor: user.into(),
+            jobs,
+            cancelled: None,
+            gate,
+        });
         Ok(())
     }
 
     /// `POST .../cancel` and `.../force-cancel`.
     pub(crate) fn cancel(&mut self, id: u64, t: i64) -> Result<(), Refusal> {
-        let Some(a) = self.run_mut(id).and_then(|r| r.attempts.last_mut()) else { return refuse(404, "Not Found") };
+        let Some(a) = self.run_mut(id).and_then(|r| r.attempts.last_mut()) else {
+            return refuse(404, "Not Found");
+        };
         if a.state(t).status == "completed" {
             return refuse(409, "Cannot cancel a workflow run that is completed.");
         }
@@ -245,42 +407,101 @@ impl World {
     }
 
     /// `POST .../pending_deployments`. Returns the environment reviewed.
-    pub(crate) fn review(&mut self, id: u64, env_ids: &[u64], approved: bool, comment: &str, t: i64, user: &str) -> Result<&'static str, Refusal> {
-        let Some(a) = self.run_mut(id).and_then(|r| r.attempts.last_mut()) else { return refuse(404, "Not Found") };
+    pub(crate) fn review(
+        &mut self,
+        id: u64,
+        env_ids: &[u64],
+        approved: bool,
+        comment: &str,
+        t: i64,
+        user: &str,
+    ) -> Result<&'static str, Refusal> {
+        let Some(a) = self.run_mut(id).and_then(|r| r.attempts.last_mut()) else {
+            return refuse(404, "Not Found");
+        };
         let Some(env) = a.pending_gate(t).map(|g| g.env) else {
             return refuse(422, "No pending deployment requests to approve or reject");
         };
         let env_id = super::deploys::env_id(env);
         if env_ids.is_empty() || env_ids.iter().any(|i| Some(*i) != env_id) {
-            return refuse(422, format!("Environment ids {env_ids:?} are not waiting for review on this run"));
+            return refuse(
+                422,
+                format!("Environment ids {env_ids:?} are not waiting for review on this run"),
+            );
         }
         if let Some(g) = a.gate.as_mut() {
-            g.review = Some(Review { approved, comment: comment.into(), at: t, user: user.into() });
+            g.review = Some(Review {
+                approved,
+                comment: comment.into(),
+                at: t,
+                user: user.into(),
+            });
         }
         Ok(env)
     }
 
     /// `POST .../workflows/{id}/dispatches`. Returns the new run's id.
-    pub(crate) fn dispatch(&mut self, wf: usize, git_ref: &str, inputs: &serde_json::Map<String, Value>, t: i64, user: &str) -> Result<u64, Refusal> {
+    pub(crate) fn dispatch(
+        &mut self,
+        wf: usize,
+        git_ref: &str,
+        inputs: &serde_json::Map<String, Value>,
+        t: i64,
+        user: &str,
+    ) -> Result<u64, Refusal> {
         let w = &WORKFLOWS[wf];
         if !w.dispatchable {
             return refuse(422, "Workflow does not have 'workflow_dispatch' trigger");
         }
-        let Some(commit) = self.hist.resolve(git_ref) else { return refuse(422, format!("No ref found for: {git_ref}")) };
-        let unexpected: Vec<&String> = inputs.keys().filter(|k| !w.inputs.iter().any(|(n, _)| n == k)).collect();
+        let Some(commit) = self.hist.resolve(git_ref) else {
+            return refuse(422, format!("No ref found for: {git_ref}"));
+        };
+        let unexpected: Vec<&String> = inputs
+            .keys()
+            .filter(|k| !w.inputs.iter().any(|(n, _)| n == k))
+            .collect();
         if !unexpected.is_empty() {
-            return refuse(422, format!("Unexpected inputs provided: {}", json!(unexpected)));
+            return refuse(
+                422,
+                format!("Unexpected inputs provided: {}", json!(unexpected)),
+            );
         }
-        let blank = |n: &str| inputs.get(n).is_none_or(|v| v.as_str().is_none_or(str::is_empty));
+        let blank = |n: &str| {
+            inputs
+                .get(n)
+                .is_none_or(|v| v.as_str().is_none_or(str::is_empty))
+        };
         if let Some((name, _)) = w.inputs.iter().find(|(n, req)| *req && blank(n)) {
             return refuse(422, format!("Required input '{name}' not provided"));
         }
         let id = self.next_run_id;
         self.next_run_id += 1;
-        let number = self.runs.iter().filter(|r| r.wf == wf).map(|r| r.number).max().unwrap_or(0) + 1;
-        let branch = git_ref.trim_start_matches("refs/heads/").trim_start_matches("refs/tags/");
-        let version = inputs.get("version").and_then(Value::as_str).map(str::to_string);
-        let seed = Seed { id, wf, number, event: "workflow_dispatch", branch, commit, actor: user, created: t, variant: Variant::Normal };
+        let number = self
+            .runs
+            .iter()
+            .filter(|r| r.wf == wf)
+            .map(|r| r.number)
+            .max()
+            .unwrap_or(0)
+            + 1;
+        let branch = git_ref
+            .trim_start_matches("refs/heads/")
+            .trim_start_matches("refs/tags/");
+        let version = inputs
+            .get("version")
+            .and_then(Value::as_str)
+            .map(str::to_string);
+        let seed = Seed {
+            id,
+            wf,
+            number,
+            event: "workflow_dispatch",
+            branch,
+            commit,
+            actor: user,
+            created: t,
+            variant: Variant::Normal,
+        };
         Ok(self.add_run(seed, version))
     }
 }

@@ -13,9 +13,9 @@ use sha2::{Digest, Sha256};
 use super::RecordedRequest;
 use super::faults::{self, DOCS, Fault};
 use super::history::VIEWER;
+use super::host;
 use super::routes::{self, Payload, Req};
 use super::state::{Inner, RATE_LIMIT, Shared};
-use super::host;
 
 /// A response under construction.
 pub(crate) struct Out {
@@ -26,7 +26,11 @@ pub(crate) struct Out {
 
 impl Out {
     pub(crate) fn new(status: u16) -> Self {
-        Out { status, headers: vec![], body: vec![] }
+        Out {
+            status,
+            headers: vec![],
+            body: vec![],
+        }
     }
 
     pub(crate) fn json(status: u16, v: &Value) -> Self {
@@ -49,11 +53,15 @@ impl Out {
     fn into_response(self) -> Response {
         let mut b = Response::builder().status(self.status);
         for (k, v) in &self.headers {
-            if let (Ok(k), Ok(v)) = (HeaderName::from_bytes(k.as_bytes()), HeaderValue::from_str(v)) {
+            if let (Ok(k), Ok(v)) = (
+                HeaderName::from_bytes(k.as_bytes()),
+                HeaderValue::from_str(v),
+            ) {
                 b = b.header(k, v);
             }
         }
-        b.body(Body::from(self.body)).unwrap_or_else(|_| StatusCode::INTERNAL_SERVER_ERROR.into_response())
+        b.body(Body::from(self.body))
+            .unwrap_or_else(|_| StatusCode::INTERNAL_SERVER_ERROR.into_response())
     }
 }
 
@@ -61,16 +69,27 @@ fn parse_body(bytes: &[u8]) -> Option<Value> {
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return None;
     }
-    Some(serde_json::from_slice(bytes).unwrap_or_else(|_| Value::String(String::from_utf8_lossy(bytes).into_owned())))
+    Some(
+        serde_json::from_slice(bytes)
+            .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(bytes).into_owned())),
+    )
 }
 
 /// The one handler behind every path.
 pub(crate) async fn handle(State(sh): State<Arc<Shared>>, req: Request) -> Response {
     let (parts, body) = req.into_parts();
-    let bytes = axum::body::to_bytes(body, 8 << 20).await.unwrap_or_default();
+    let bytes = axum::body::to_bytes(body, 8 << 20)
+        .await
+        .unwrap_or_default();
     let path = parts.uri.path().to_string();
     let query = parts.uri.query().map(str::to_string);
-    let hdr = |n: &str| parts.headers.get(n).and_then(|v| v.to_str().ok()).map(str::to_string);
+    let hdr = |n: &str| {
+        parts
+            .headers
+            .get(n)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string)
+    };
     let body = parse_body(&bytes);
     let idx = sh.record(RecordedRequest {
         method: parts.method.to_string(),
@@ -84,7 +103,13 @@ pub(crate) async fn handle(State(sh): State<Arc<Shared>>, req: Request) -> Respo
     let host_path = path.starts_with("/_env/") || path.starts_with("/_logs/");
     let fault = {
         let mut g = sh.lock();
-        faults::take(&mut g.faults, &parts.method, &path, query.as_deref(), host_path)
+        faults::take(
+            &mut g.faults,
+            &parts.method,
+            &path,
+            query.as_deref(),
+            host_path,
+        )
     };
     let mut malformed = false;
     match fault {
@@ -102,12 +127,21 @@ pub(crate) async fn handle(State(sh): State<Arc<Shared>>, req: Request) -> Respo
     } else {
         let auth = hdr("authorization");
         let inm = hdr("if-none-match");
-        api(&sh, &parts.method, &path, query.as_deref(), auth.as_deref(), inm.as_deref(), body.as_ref())
+        api(
+            &sh,
+            &parts.method,
+            &path,
+            query.as_deref(),
+            auth.as_deref(),
+            inm.as_deref(),
+            body.as_ref(),
+        )
     };
     if malformed {
         out.status = 200;
         out.body = faults::truncate(&out.body);
-        out.headers.retain(|(k, _)| k != "etag" && k != "content-type");
+        out.headers
+            .retain(|(k, _)| k != "etag" && k != "content-type");
         out = out.header("content-type", "application/json; charset=utf-8");
     }
     sh.set_status(idx, out.status);
@@ -126,32 +160,57 @@ fn rate_headers(out: Out, inner: &Inner) -> Out {
 fn github_headers(out: Out, idx: u64) -> Out {
     out.header("x-github-api-version-selected", "2022-11-28")
         .header("x-github-media-type", "github.v3; format=json")
-        .header("x-github-request-id", format!("C0DE:{idx:X}:5A1B2C:{:X}", idx * 7919))
+        .header(
+            "x-github-request-id",
+            format!("C0DE:{idx:X}:5A1B2C:{:X}", idx * 7919),
+        )
 }
 
 fn etag_matches(header: Option<&str>, etag: &str) -> bool {
-    header.is_some_and(|h| h.split(',').map(|t| t.trim().trim_start_matches("W/")).any(|t| t == "*" || t == etag))
+    header.is_some_and(|h| {
+        h.split(',')
+            .map(|t| t.trim().trim_start_matches("W/"))
+            .any(|t| t == "*" || t == etag)
+    })
 }
 
-fn api(sh: &Shared, method: &Method, path: &str, query: Option<&str>, auth: Option<&str>, inm: Option<&str>, body: Option<&Value>) -> Out {
+fn api(
+    sh: &Shared,
+    method: &Method,
+    path: &str,
+    query: Option<&str>,
+    auth: Option<&str>,
+    inm: Option<&str>,
+    body: Option<&Value>,
+) -> Out {
     let now = sh.clock.now();
     let mut g = sh.lock();
     g.quota.roll(now);
     let n = g.stats.total;
     if !sh.authorized(auth) {
-        let out = Out::json(401, &json!({ "message": "Bad credentials", "documentation_url": DOCS }));
+        let out = Out::json(
+            401,
+            &json!({ "message": "Bad credentials", "documentation_url": DOCS }),
+        );
         return github_headers(rate_headers(out, &g), n);
     }
     let is_rate = path == "/rate_limit";
     if g.quota.remaining() == 0 && !is_rate {
-        let out = Out::json(403, &json!({ "message": faults::PRIMARY_MESSAGE, "documentation_url": faults::PRIMARY_DOCS }));
+        let out = Out::json(
+            403,
+            &json!({ "message": faults::PRIMARY_MESSAGE, "documentation_url": faults::PRIMARY_DOCS }),
+        );
         return github_headers(rate_headers(out, &g), n);
     }
     let cx = sh.cx();
     let req = Req {
         method: method.as_str(),
         path,
-        segs: path.trim_matches('/').split('/').map(routes::percent_decode).collect(),
+        segs: path
+            .trim_matches('/')
+            .split('/')
+            .map(routes::percent_decode)
+            .collect(),
         query: routes::parse_query(query),
         body,
         user: VIEWER,
@@ -168,7 +227,10 @@ fn api(sh: &Shared, method: &Method, path: &str, query: Option<&str>, auth: Opti
             let out = Out::new(304).header("etag", etag);
             return github_headers(rate_headers(out, &g), n);
         }
-        out = out.header("etag", etag).header("cache-control", "private, max-age=60, s-maxage=60").header("vary", "Accept, Authorization, Cookie");
+        out = out
+            .header("etag", etag)
+            .header("cache-control", "private, max-age=60, s-maxage=60")
+            .header("vary", "Accept, Authorization, Cookie");
     }
     if !is_rate {
         g.quota.used += 1;
@@ -186,7 +248,12 @@ fn fault_out(sh: &Shared, f: &Fault) -> Out {
     let mut g = sh.lock();
     g.quota.roll(now);
     let n = g.stats.total;
-    let err = |status: u16, msg: &str, docs: &str| Out::json(status, &json!({ "message": msg, "documentation_url": docs }));
+    let err = |status: u16, msg: &str, docs: &str| {
+        Out::json(
+            status,
+            &json!({ "message": msg, "documentation_url": docs }),
+        )
+    };
     let out = match f {
         Fault::Status(s) => rate_headers(err(*s, faults::message_for(*s), DOCS), &g),
         Fault::Unauthorized => rate_headers(err(401, "Bad credentials", DOCS), &g),
@@ -199,11 +266,17 @@ fn fault_out(sh: &Shared, f: &Fault) -> Out {
                 .header("x-ratelimit-reset", reset.to_string())
                 .header("x-ratelimit-resource", "core")
         }
-        Fault::SecondaryRateLimit { retry_after_secs, status } => {
-            rate_headers(err(*status, faults::SECONDARY_MESSAGE, faults::SECONDARY_DOCS), &g).header("retry-after", retry_after_secs.to_string())
-        }
+        Fault::SecondaryRateLimit {
+            retry_after_secs,
+            status,
+        } => rate_headers(
+            err(*status, faults::SECONDARY_MESSAGE, faults::SECONDARY_DOCS),
+            &g,
+        )
+        .header("retry-after", retry_after_secs.to_string()),
         Fault::MalformedJson => {
-            let mut o = rate_headers(Out::new(200), &g).header("content-type", "application/json; charset=utf-8");
+            let mut o = rate_headers(Out::new(200), &g)
+                .header("content-type", "application/json; charset=utf-8");
             o.body = faults::truncate(b"");
             o
         }

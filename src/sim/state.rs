@@ -27,7 +27,10 @@ impl Quota {
     }
 
     pub(crate) fn new(now: DateTime<Utc>) -> Self {
-        Quota { used: 0, reset: Self::next_reset(now.timestamp()) }
+        Quota {
+            used: 0,
+            reset: Self::next_reset(now.timestamp()),
+        }
     }
 
     /// Starts a new window once the reset time has passed.
@@ -62,9 +65,15 @@ pub(crate) struct Shared {
 }
 
 impl Shared {
-    pub(crate) fn new(clock: SharedClock, token: Option<String>, base: String, full_repo: &str) -> Self {
+    pub(crate) fn new(
+        clock: SharedClock,
+        token: Option<String>,
+        base: String,
+        full_repo: &str,
+    ) -> Self {
         let now = clock.now();
-        let start = now - chrono::Duration::nanoseconds(i64::from(chrono::Timelike::nanosecond(&now)));
+        let start =
+            now - chrono::Duration::nanoseconds(i64::from(chrono::Timelike::nanosecond(&now)));
         let (owner, repo) = full_repo.split_once('/').unwrap_or(("acme", full_repo));
         Shared {
             clock,
@@ -94,7 +103,13 @@ impl Shared {
     }
 
     pub(crate) fn cx(&self) -> Cx<'_> {
-        Cx { base: &self.base, owner: &self.owner, repo: &self.repo, start: self.start, t: self.t() }
+        Cx {
+            base: &self.base,
+            owner: &self.owner,
+            repo: &self.repo,
+            start: self.start,
+            t: self.t(),
+        }
     }
 
     /// Appends to the request log; returns the entry's index.
@@ -113,8 +128,13 @@ impl Shared {
 
     /// Whether an `Authorization` header carries the required token (if any).
     pub(crate) fn authorized(&self, header: Option<&str>) -> bool {
-        let Some(token) = self.token.as_deref() else { return true };
-        let Some((scheme, value)) = header.and_then(|h| h.trim().split_once(' ')) else { return false };
-        (scheme.eq_ignore_ascii_case("bearer") || scheme.eq_ignore_ascii_case("token")) && value.trim() == token
+        let Some(token) = self.token.as_deref() else {
+            return true;
+        };
+        let Some((scheme, value)) = header.and_then(|h| h.trim().split_once(' ')) else {
+            return false;
+        };
+        (scheme.eq_ignore_ascii_case("bearer") || scheme.eq_ignore_ascii_case("token"))
+            && value.trim() == token
     }
 }

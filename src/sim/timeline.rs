@@ -38,26 +38,69 @@ pub(crate) struct JobView {
 
 impl JobView {
     fn done(created: i64, started: i64, at: i64, conclusion: &'static str) -> Self {
-        JobView { status: "completed", conclusion: Some(conclusion), created, started, completed: Some(at), ran: false, steps: vec![] }
+        JobView {
+            status: "completed",
+            conclusion: Some(conclusion),
+            created,
+            started,
+            completed: Some(at),
+            ran: false,
+            steps: vec![],
+        }
     }
 
     fn open(status: &'static str, created: i64, started: i64) -> Self {
-        JobView { status, conclusion: None, created, started, completed: None, ran: false, steps: vec![] }
+        JobView {
+            status,
+            conclusion: None,
+            created,
+            started,
+            completed: None,
+            ran: false,
+            steps: vec![],
+        }
     }
 
     /// The latest moment anything happened to this job (for `updated_at`).
     pub(crate) fn last_event(&self) -> i64 {
-        let steps = self.steps.iter().flat_map(|s| [s.started, s.completed]).flatten();
-        steps.chain([self.created, self.completed.unwrap_or(self.created)]).max().unwrap_or(self.created)
+        let steps = self
+            .steps
+            .iter()
+            .flat_map(|s| [s.started, s.completed])
+            .flatten();
+        steps
+            .chain([self.created, self.completed.unwrap_or(self.created)])
+            .max()
+            .unwrap_or(self.created)
     }
 }
 
-fn step(name: &'static str, number: usize, status: &'static str, conclusion: Option<&'static str>, started: Option<i64>, completed: Option<i64>) -> StepView {
-    StepView { name, number, status, conclusion, started, completed }
+fn step(
+    name: &'static str,
+    number: usize,
+    status: &'static str,
+    conclusion: Option<&'static str>,
+    started: Option<i64>,
+    completed: Option<i64>,
+) -> StepView {
+    StepView {
+        name,
+        number,
+        status,
+        conclusion,
+        started,
+        completed,
+    }
 }
 
 /// Where `plan` stands at `t`, for an attempt created at `created`.
-pub(crate) fn job_view(plan: &JobPlan, created: i64, start: Start, cancel: Option<i64>, t: i64) -> JobView {
+pub(crate) fn job_view(
+    plan: &JobPlan,
+    created: i64,
+    start: Start,
+    cancel: Option<i64>,
+    t: i64,
+) -> JobView {
     let cancel = cancel.filter(|c| *c <= t);
     let base = match start {
         Start::Pending => {
@@ -87,7 +130,14 @@ pub(crate) fn job_view(plan: &JobPlan, created: i64, start: Start, cancel: Optio
         let n = i + 1;
         let runs = !failed || s.name.starts_with("Post ") || s.name == "Complete job";
         if !runs {
-            steps.push(step(s.name, n, "completed", Some("skipped"), Some(cursor), Some(cursor)));
+            steps.push(step(
+                s.name,
+                n,
+                "completed",
+                Some("skipped"),
+                Some(cursor),
+                Some(cursor),
+            ));
             continue;
         }
         let end = cursor + s.secs;
@@ -95,13 +145,34 @@ pub(crate) fn job_view(plan: &JobPlan, created: i64, start: Start, cancel: Optio
             let fail = plan.outcome == Outcome::FailAt(i);
             failed |= fail;
             let c = if fail { "failure" } else { "success" };
-            steps.push(step(s.name, n, "completed", Some(c), Some(cursor), Some(end)));
+            steps.push(step(
+                s.name,
+                n,
+                "completed",
+                Some(c),
+                Some(cursor),
+                Some(end),
+            ));
         } else if let Some(c) = cancel {
             cut = true;
             if cursor < c {
-                steps.push(step(s.name, n, "completed", Some("cancelled"), Some(cursor), Some(c)));
+                steps.push(step(
+                    s.name,
+                    n,
+                    "completed",
+                    Some("cancelled"),
+                    Some(cursor),
+                    Some(c),
+                ));
             } else {
-                steps.push(step(s.name, n, "completed", Some("skipped"), Some(c), Some(c)));
+                steps.push(step(
+                    s.name,
+                    n,
+                    "completed",
+                    Some("skipped"),
+                    Some(c),
+                    Some(c),
+                ));
             }
         } else if cursor <= t {
             open = true;
@@ -115,9 +186,21 @@ pub(crate) fn job_view(plan: &JobPlan, created: i64, start: Start, cancel: Optio
     let (status, conclusion, completed) = match cancel {
         Some(c) if cut => ("completed", Some("cancelled"), Some(c)),
         _ if open => ("in_progress", None, None),
-        _ => ("completed", Some(if failed { "failure" } else { "success" }), Some(cursor.min(t))),
+        _ => (
+            "completed",
+            Some(if failed { "failure" } else { "success" }),
+            Some(cursor.min(t)),
+        ),
     };
-    JobView { status, conclusion, created, started: begin, completed, ran: true, steps }
+    JobView {
+        status,
+        conclusion,
+        created,
+        started: begin,
+        completed,
+        ran: true,
+        steps,
+    }
 }
 
 /// A run's (attempt's) status at `t`, derived from its jobs.
@@ -128,15 +211,48 @@ pub(crate) struct RunState {
     pub updated: i64,
 }
 
-pub(crate) fn run_state(created: i64, start: Start, cancel: Option<i64>, jobs: &[JobView], t: i64) -> RunState {
-    let updated = jobs.iter().map(JobView::last_event).max().unwrap_or(created).max(created);
+pub(crate) fn run_state(
+    created: i64,
+    start: Start,
+    cancel: Option<i64>,
+    jobs: &[JobView],
+    t: i64,
+) -> RunState {
+    let updated = jobs
+        .iter()
+        .map(JobView::last_event)
+        .max()
+        .unwrap_or(created)
+        .max(created);
     if let Some(c) = cancel.filter(|c| *c <= t) {
-        return RunState { status: "completed", conclusion: Some("cancelled"), updated: c };
+        return RunState {
+            status: "completed",
+            conclusion: Some("cancelled"),
+            updated: c,
+        };
     }
     match start {
-        Start::Pending => return RunState { status: "waiting", conclusion: None, updated },
-        Start::Rejected(at) if at <= t => return RunState { status: "completed", conclusion: Some("failure"), updated: at },
-        Start::Rejected(_) => return RunState { status: "waiting", conclusion: None, updated },
+        Start::Pending => {
+            return RunState {
+                status: "waiting",
+                conclusion: None,
+                updated,
+            };
+        }
+        Start::Rejected(at) if at <= t => {
+            return RunState {
+                status: "completed",
+                conclusion: Some("failure"),
+                updated: at,
+            };
+        }
+        Start::Rejected(_) => {
+            return RunState {
+                status: "waiting",
+                conclusion: None,
+                updated,
+            };
+        }
         Start::At(_) => {}
     }
     if !jobs.is_empty() && jobs.iter().all(|j| j.status == "completed") {
@@ -148,11 +264,26 @@ pub(crate) fn run_state(created: i64, start: Start, cancel: Option<i64>, jobs: &
         } else {
             "success"
         };
-        return RunState { status: "completed", conclusion: Some(conclusion), updated };
+        return RunState {
+            status: "completed",
+            conclusion: Some(conclusion),
+            updated,
+        };
     }
     // jobs carried over from an earlier attempt (completed before this one began) don't count
-    if jobs.iter().all(|j| j.status == "queued" || j.completed.is_some_and(|c| c < created)) {
-        return RunState { status: "queued", conclusion: None, updated: created };
+    if jobs
+        .iter()
+        .all(|j| j.status == "queued" || j.completed.is_some_and(|c| c < created))
+    {
+        return RunState {
+            status: "queued",
+            conclusion: None,
+            updated: created,
+        };
     }
-    RunState { status: "in_progress", conclusion: None, updated }
+    RunState {
+        status: "in_progress",
+        conclusion: None,
+        updated,
+    }
 }
