@@ -48,6 +48,13 @@ pub fn spawn(cmd: Cmd, backends: &Backends, tx: &UnboundedSender<Msg>) {
                 });
             });
         }
+        Cmd::FetchRun { repo, run_id } => {
+            tokio::spawn(async move {
+                let result = gh.get_run(&repo, run_id).await;
+                send_rate(&*gh, &tx);
+                let _ = tx.send(Msg::Run { repo, result });
+            });
+        }
         Cmd::FetchLog { repo, job_id } => {
             tokio::spawn(async move {
                 let result = match gh.job_log(&repo, job_id).await {

@@ -49,6 +49,11 @@ pub enum Msg {
         run_id: u64,
         result: Result<Fetched<Vec<Job>>, ApiError>,
     },
+    /// A single run, fetched because it is open but not in any polled list.
+    Run {
+        repo: String,
+        result: Result<Fetched<WorkflowRun>, ApiError>,
+    },
     Log {
         job_id: u64,
         result: Result<Arc<LogText>, ApiError>,
@@ -64,6 +69,7 @@ pub enum Msg {
 pub enum Cmd {
     FetchRuns(SourceKey),
     FetchJobs { repo: String, run_id: u64 },
+    FetchRun { repo: String, run_id: u64 },
     FetchLog { repo: String, job_id: u64 },
     Mutate(Mutation),
     OpenUrl(String),

@@ -96,6 +96,15 @@ pub fn update(m: &mut Model, msg: Msg, now: DateTime<Utc>) -> Vec<Cmd> {
             clamp_detail(m);
             cmds
         }
+        Msg::Run { repo, result } => {
+            if let Ok(fetched) = result {
+                let run = fetched.value;
+                m.extra_runs.retain(|e| !(e.repo == repo && e.run.id == run.id));
+                m.extra_runs.push(crate::model::RunEntry { repo, run });
+                m.rebuild_runs();
+            }
+            Vec::new()
+        }
         Msg::Log { job_id, result } => {
             if let Some(log) = m.log.as_mut().filter(|l| l.job_id == job_id) {
                 match result {
@@ -221,6 +230,13 @@ fn on_tick(m: &mut Model, now: DateTime<Utc>) -> Vec<Cmd> {
                 repo: d.repo.clone(),
                 run_id: d.run_id,
             });
+            // The run itself is not in any polled list: fetch it with its jobs.
+            if !m.sources.values().any(|s| s.runs.iter().any(|r| r.id == d.run_id)) {
+                cmds.push(Cmd::FetchRun {
+                    repo: d.repo.clone(),
+                    run_id: d.run_id,
+                });
+            }
         }
     }
     cmds

@@ -317,3 +317,24 @@ fn movement_is_clamped_and_keeps_selection_visible() {
     key(&mut m, 'g');
     assert_eq!((m.selected, m.offset), (0, 0));
 }
+
+#[test]
+fn open_run_that_left_the_list_is_fetched_by_id() {
+    let mut m = fresh(&model_with_runs(release_day(t0()), t0()));
+    select(&mut m, 312);
+    code(&mut m, KeyCode::Enter);
+    // A refresh in which the open run no longer appears (pushed off the first page).
+    let others: Vec<_> = release_day(t0()).into_iter().filter(|r| r.id != 9002).collect();
+    let later = t0() + CDuration::seconds(30);
+    update(&mut m, Msg::Runs { source: source(), result: Ok(Fetched { value: others, not_modified: false }) }, later);
+    if let Some(js) = m.jobs.get_mut(&9002) {
+        js.in_flight = false;
+        js.next_due = None;
+        js.fetched_at = None;
+    }
+    let cmds = update(&mut m, Msg::Tick, later);
+    assert!(cmds.contains(&Cmd::FetchRun { repo: "acme/shop".into(), run_id: 9002 }), "{cmds:?}");
+    let run = release_day(t0()).into_iter().find(|r| r.id == 9002).unwrap();
+    update(&mut m, Msg::Run { repo: "acme/shop".into(), result: Ok(Fetched { value: run, not_modified: false }) }, later);
+    assert_eq!(m.detail_run().unwrap().run.run_number, 312);
+}

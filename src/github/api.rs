@@ -42,6 +42,9 @@ pub trait GitHub: Send + Sync {
         branch: Option<&'a str>,
     ) -> BoxFuture<'a, ApiResult<Fetched<Vec<WorkflowRun>>>>;
 
+    /// One run by id.
+    fn get_run<'a>(&'a self, repo: &'a str, run_id: u64) -> BoxFuture<'a, ApiResult<Fetched<WorkflowRun>>>;
+
     /// Jobs (with steps) of the run's latest attempt.
     fn list_jobs<'a>(
         &'a self,

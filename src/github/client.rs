@@ -154,7 +154,7 @@ impl HttpGitHub {
         let (status, headers, body) = tokio::time::timeout(self.timeout, call)
             .await
             .map_err(|_| self.fail(ApiError::Timeout { secs }))?
-            .map_err(|e| self.fail(e))?;
+            .map_err(|e| self.fail(with_secs(e, secs)))?;
         self.record_rate(&headers);
         Ok((status, headers, body))
     }
@@ -174,7 +174,8 @@ impl HttpGitHub {
         };
         let (status, headers, body) = tokio::time::timeout(self.timeout, call)
             .await
-            .map_err(|_| ApiError::Timeout { secs })??;
+            .map_err(|_| self.fail(ApiError::Timeout { secs }))?
+            .map_err(|e| self.fail(with_secs(e, secs)))?;
         self.record_rate(&headers);
         self.quota_costing.fetch_add(1, Ordering::Relaxed);
         if status.is_success() {
@@ -225,9 +226,11 @@ impl HttpGitHub {
         let location = headers
             .get(header::LOCATION)
             .and_then(|l| l.to_str().ok())
-            .ok_or_else(|| ApiError::Decode {
-                what: path.clone(),
-                detail: "redirect without a Location header".into(),
+            .ok_or_else(|| {
+                self.fail(ApiError::Decode {
+                    what: path.clone(),
+                    detail: "redirect without a Location header".into(),
+                })
             })?;
         // The log host is not GitHub's API: this client has no token to forward.
         let mut resp = self
@@ -283,6 +286,14 @@ impl GitHub for HttpGitHub {
         .boxed()
     }
 
+    fn get_run<'a>(&'a self, repo: &'a str, run_id: u64) -> BoxFuture<'a, ApiResult<Fetched<WorkflowRun>>> {
+        async move {
+            self.get_json(&format!("/repos/{repo}/actions/runs/{run_id}"))
+                .await
+        }
+        .boxed()
+    }
+
     fn list_jobs<'a>(
         &'a self,
         repo: &'a str,
@@ -334,9 +345,9 @@ impl GitHub for HttpGitHub {
         async move {
             let (status, headers, body) = self.send("/rate_limit", Self::headers(None)).await?;
             if !status.is_success() {
-                return Err(self.classify("/rate_limit", status, &headers, &body));
+                return Err(self.fail(self.classify("/rate_limit", status, &headers, &body)));
             }
-            let r: RateLimitResponse = decode("/rate_limit", &body)?;
+            let r: RateLimitResponse = decode("/rate_limit", &body).map_err(|e| self.fail(e))?;
             let b = r.resources.core;
             let info = RateInfo {
                 limit: b.limit,
@@ -457,6 +468,15 @@ pub fn classify(
         409 => ApiError::Conflict { message },
         422 => ApiError::Unprocessable { message },
         s => ApiError::Http { status: s, message },
+    }
+}
+
+/// octocrab's own read timeout (set to the same duration) can win the race against ours:
+/// report the configured timeout rather than "0 s".
+fn with_secs(e: ApiError, secs: u64) -> ApiError {
+    match e {
+        ApiError::Timeout { .. } => ApiError::Timeout { secs },
+        e => e,
     }
 }
 

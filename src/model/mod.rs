@@ -142,6 +142,8 @@ pub struct Model {
     pub selected: usize,
     pub offset: usize,
     pub jobs: HashMap<u64, JobsState>,
+    /// Runs fetched one by one because they are open but fell out of the polled lists.
+    pub extra_runs: Vec<RunEntry>,
     pub detail: Option<DetailState>,
     pub log: Option<LogState>,
     pub input: Option<Input>,
@@ -175,6 +177,7 @@ impl Model {
             selected: 0,
             offset: 0,
             jobs: HashMap::new(),
+            extra_runs: Vec::new(),
             detail: None,
             log: None,
             input: None,

@@ -23,6 +23,11 @@ impl Model {
                 }
             }
         }
+        for extra in &self.extra_runs {
+            if seen.insert((extra.repo.clone(), extra.run.id)) {
+                runs.push(extra.clone());
+            }
+        }
         runs.sort_by(|a, b| {
             b.run
                 .created_at

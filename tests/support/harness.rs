@@ -1,0 +1,343 @@
+//! A headless cockpit: the real pure `update`, the real `HttpGitHub` and the embedded
+//! simulator over HTTP on 127.0.0.1, on a `ManualClock`, without a terminal.
+//!
+//! It does what `app.rs` + `effects.rs` do, but one thing at a time: advance the clock by a
+//! step, send `Msg::Tick`, run each returned `Cmd` by calling the `GitHub` trait and awaiting
+//! it, feed `Msg::Rate` and the result back into `update` (which may return more commands),
+//! until nothing is left to do. Time only moves in [`Harness::tick`]: while a request is in
+//! flight the simulator sees the same instant as the model, so a run is deterministic.
+//! The only wall-clock wait is the client's own timeout when a test injects a stall.
+//!
+//! Used by `tests/app_recovery.rs` and, through `#[path]`, by `benches/quota.rs`, so it
+//! depends on nothing else under `tests/`.
+#![allow(dead_code)]
+
+use std::collections::VecDeque;
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::{DateTime, TimeZone, Utc};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+use cockpit::clock::{Clock, ManualClock, SharedClock};
+use cockpit::github::client::{ClientOptions, HttpGitHub};
+use cockpit::github::{ClientStats, GitHub};
+use cockpit::model::Model;
+use cockpit::model::log_text::LogText;
+use cockpit::msg::{Cmd, Msg, MutationKind};
+use cockpit::sim::{RecordedRequest, SimOptions, SimStats, Simulator};
+use cockpit::update::update;
+
+/// The scenario's `t = 0`.
+pub fn t0() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 22, 10, 0, 0)
+        .single()
+        .unwrap_or_else(|| panic!("t0 is a valid time"))
+}
+
+/// How to start a [`Harness`].
+#[derive(Clone, Debug)]
+pub struct HarnessOptions {
+    /// How far the clock moves per `Msg::Tick`.
+    pub step: Duration,
+    /// The client's per-request timeout (wall time: only matters when a stall is injected).
+    pub client_timeout: Duration,
+    /// The token the simulator demands, if any.
+    pub require_token: Option<String>,
+    /// The token the client sends, if any.
+    pub token: Option<String>,
+    /// Where the token "came from", for the 401 message.
+    pub token_source: String,
+}
+
+impl Default for HarnessOptions {
+    fn default() -> Self {
+        HarnessOptions {
+            step: Duration::from_millis(250),
+            client_timeout: Duration::from_secs(10),
+            require_token: None,
+            token: None,
+            token_source: "demo (no token)".into(),
+        }
+    }
+}
+
+/// A limit on the commands one message may cascade into: a loop between `update` and the
+/// effects fails the run instead of hanging it.
+const MAX_CASCADE: usize = 1_000;
+
+pub struct Harness {
+    pub clock: ManualClock,
+    pub sim: Simulator,
+    pub github: Arc<HttpGitHub>,
+    pub model: Model,
+    pub step: Duration,
+    /// Every command run, with the simulated time it ran at.
+    pub executed: Vec<(DateTime<Utc>, Cmd)>,
+}
+
+impl Harness {
+    /// The demo: simulator, the demo's config (10 s idle / 2 s active polling), the model
+    /// `cockpit demo` starts with, and a client pointed at the simulator.
+    pub async fn start(opts: HarnessOptions) -> Harness {
+        let clock = ManualClock::new(t0());
+        let shared: SharedClock = Arc::new(clock.clone());
+        let mut sim_opts = SimOptions::new(shared.clone());
+        sim_opts.require_token = opts.require_token.clone();
+        let sim = Simulator::start(sim_opts)
+            .await
+            .unwrap_or_else(|e| panic!("starting the simulator: {e}"));
+        let config = cockpit::demo::config_for(&sim).unwrap_or_else(|e| panic!("demo config: {e}"));
+        let github = HttpGitHub::new(ClientOptions {
+            api_url: config.github.api_url.clone(),
+            token: opts.token.clone(),
+            token_source: opts.token_source.clone(),
+            timeout: opts.client_timeout,
+            clock: shared,
+        })
+        .unwrap_or_else(|e| panic!("building the client: {e}"));
+        let model = cockpit::tui::initial_model(&config, false, clock.now());
+        Harness {
+            clock,
+            sim,
+            github: Arc::new(github),
+            model,
+            step: opts.step,
+            executed: Vec::new(),
+        }
+    }
+
+    pub async fn demo() -> Harness {
+        Harness::start(HarnessOptions::default()).await
+    }
+
+    pub fn now(&self) -> DateTime<Utc> {
+        self.clock.now()
+    }
+
+    /// Feeds `msg` to `update`, then runs every command that follows, feeding each result
+    /// back, until nothing is left. The clock does not move meanwhile.
+    pub async fn send(&mut self, msg: Msg) {
+        let now = self.now();
+        let mut queue: VecDeque<Cmd> = update(&mut self.model, msg, now).into();
+        let mut ran = 0;
+        while let Some(cmd) = queue.pop_front() {
+            ran += 1;
+            assert!(
+                ran <= MAX_CASCADE,
+                "update and effects keep producing commands: last {cmd:?}"
+            );
+            self.executed.push((now, cmd.clone()));
+            for msg in self.execute(cmd).await {
+                queue.extend(update(&mut self.model, msg, now));
+            }
+        }
+    }
+
+    /// One command on the real client, like `effects::spawn` but awaited in place:
+    /// the rate limit seen first (as `effects` sends it), then the outcome.
+    async fn execute(&self, cmd: Cmd) -> Vec<Msg> {
+        let gh: &dyn GitHub = &*self.github;
+        let msg = match cmd {
+            Cmd::FetchRuns(source) => {
+                let result = gh
+                    .list_runs(
+                        &source.repo,
+                        source.workflow.as_deref(),
+                        source.branch.as_deref(),
+                    )
+                    .await;
+                Msg::Runs { source, result }
+            }
+            Cmd::FetchJobs { repo, run_id } => {
+                let result = gh.list_jobs(&repo, run_id).await;
+                Msg::Jobs {
+                    repo,
+                    run_id,
+                    result,
+                }
+            }
+            Cmd::FetchRun { repo, run_id } => {
+                let result = gh.get_run(&repo, run_id).await;
+                Msg::Run { repo, result }
+            }
+            Cmd::FetchLog { repo, job_id } => {
+                let result = gh
+                    .job_log(&repo, job_id)
+                    .await
+                    .map(|bytes| Arc::new(LogText::new(bytes)));
+                Msg::Log { job_id, result }
+            }
+            Cmd::Mutate(mutation) => {
+                let result = match mutation.kind {
+                    MutationKind::RerunFailed => {
+                        gh.rerun(&mutation.repo, mutation.run_id, true).await
+                    }
+                    MutationKind::RerunAll => {
+                        gh.rerun(&mutation.repo, mutation.run_id, false).await
+                    }
+                    MutationKind::Cancel => gh.cancel(&mutation.repo, mutation.run_id).await,
+                };
+                Msg::MutationDone { mutation, result }
+            }
+            Cmd::OpenUrl(_) | Cmd::Bell | Cmd::Quit => return Vec::new(),
+        };
+        let mut out = Vec::with_capacity(2);
+        if let Some(rate) = gh.last_rate() {
+            out.push(Msg::Rate(rate));
+        }
+        out.push(msg);
+        out
+    }
+
+    /// Moves the clock one step and ticks.
+    pub async fn tick(&mut self) {
+        self.clock.advance(self.step);
+        self.send(Msg::Tick).await;
+    }
+
+    /// Ticks through `d` of simulated time.
+    pub async fn run_for(&mut self, d: Duration) {
+        let end = self.now() + chrono::Duration::from_std(d).unwrap_or(chrono::Duration::MAX);
+        while self.now() < end {
+            self.tick().await;
+        }
+    }
+
+    /// Ticks until `done` holds (checked before each tick), for at most `limit` of simulated
+    /// time. Returns whether it held.
+    pub async fn run_until(
+        &mut self,
+        limit: Duration,
+        mut done: impl FnMut(&Harness) -> bool,
+    ) -> bool {
+        let end = self.now() + chrono::Duration::from_std(limit).unwrap_or(chrono::Duration::MAX);
+        loop {
+            if done(self) {
+                return true;
+            }
+            if self.now() >= end {
+                return false;
+            }
+            self.tick().await;
+        }
+    }
+
+    pub async fn key(&mut self, code: KeyCode) {
+        self.send(Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)))
+            .await;
+    }
+
+    /// Puts the cursor on `run_id` in the runs list and presses Enter, as an operator would.
+    /// Panics if the run is not listed.
+    pub async fn open_run(&mut self, run_id: u64) {
+        let pos = self
+            .model
+            .visible
+            .iter()
+            .position(|&i| self.model.runs[i].run.id == run_id)
+            .unwrap_or_else(|| panic!("run {run_id} is not in the list: {:?}", self.run_ids()));
+        self.model.selected = pos;
+        self.key(KeyCode::Enter).await;
+        let opened = self.model.detail.as_ref().map(|d| d.run_id);
+        assert_eq!(opened, Some(run_id), "Enter did not open run {run_id}");
+    }
+
+    /// Ids of the runs the model lists, in display order.
+    pub fn run_ids(&self) -> Vec<u64> {
+        self.model.runs.iter().map(|e| e.run.id).collect()
+    }
+
+    pub fn sim_stats(&self) -> SimStats {
+        self.sim.stats()
+    }
+
+    pub fn client_stats(&self) -> ClientStats {
+        self.github.stats()
+    }
+
+    /// Requests to GitHub's API (not the environments or the log host).
+    pub fn api_requests(&self) -> Vec<RecordedRequest> {
+        self.sim
+            .requests()
+            .into_iter()
+            .filter(|r| !r.path.starts_with("/_"))
+            .collect()
+    }
+}
+
+/// What watching the demo cost.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct QuotaReport {
+    /// Simulated time watched.
+    pub watched: Duration,
+    /// Requests that used up primary rate limit (simulator's count).
+    pub quota_costing: u64,
+    /// Conditional GETs answered 304 (simulator's count).
+    pub not_modified: u64,
+    /// Every request the simulator received.
+    pub total: u64,
+    /// The client's own count of quota-costing requests.
+    pub client_quota_costing: u64,
+    /// The client's own count of 304s.
+    pub client_not_modified: u64,
+    /// API GETs after the first of their path that carried no `If-None-Match`.
+    pub unconditional_repeats: u64,
+}
+
+impl QuotaReport {
+    /// Scales a count to one hour of watching.
+    pub fn per_hour(&self, n: u64) -> f64 {
+        let secs = self.watched.as_secs_f64();
+        if secs == 0.0 {
+            return 0.0;
+        }
+        n as f64 * 3600.0 / secs
+    }
+}
+
+/// GETs that repeat an earlier GET's path and query without `If-None-Match`.
+pub fn unconditional_repeats(requests: &[RecordedRequest]) -> u64 {
+    let mut seen = std::collections::HashSet::new();
+    let mut n = 0;
+    for r in requests.iter().filter(|r| r.method == "GET") {
+        let key = (r.path.clone(), r.query.clone());
+        if !seen.insert(key) && r.if_none_match.is_none() {
+            n += 1;
+        }
+    }
+    n
+}
+
+/// Watches the demo for `watched` of simulated time, with run 9001 (the CI run that starts
+/// at t = 0) open in the detail view if `detail`, and reports what it cost.
+pub async fn watch_demo(detail: bool, watched: Duration) -> (Harness, QuotaReport) {
+    let mut h = Harness::demo().await;
+    let listed = h
+        .run_until(Duration::from_secs(10), |h| h.run_ids().contains(&9001))
+        .await;
+    assert!(
+        listed,
+        "run 9001 never showed up: {:?}",
+        h.model.last_error()
+    );
+    if detail {
+        h.open_run(9001).await;
+    }
+    let end = t0() + chrono::Duration::from_std(watched).unwrap_or(chrono::Duration::MAX);
+    while h.now() < end {
+        h.tick().await;
+    }
+    let s = h.sim_stats();
+    let c = h.client_stats();
+    let report = QuotaReport {
+        watched,
+        quota_costing: s.quota_costing,
+        not_modified: s.not_modified,
+        total: s.total,
+        client_quota_costing: c.quota_costing,
+        client_not_modified: c.not_modified,
+        unconditional_repeats: unconditional_repeats(&h.api_requests()),
+    };
+    (h, report)
+}
