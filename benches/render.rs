@@ -16,7 +16,14 @@ fn bench(c: &mut Criterion) {
     let theme = Theme::builtin("default").unwrap_or_else(|_| Theme::no_color());
     let now = t0();
     let mut model = big_model(500, 40, now);
-    update(&mut model, Msg::Resize { width: 200, height: 60 }, now);
+    update(
+        &mut model,
+        Msg::Resize {
+            width: 200,
+            height: 60,
+        },
+        now,
+    );
     let mut terminal = Terminal::new(TestBackend::new(200, 60)).unwrap_or_else(|e| panic!("{e}"));
 
     c.bench_function("runs view, 500 runs, 200x60", |b| {
@@ -31,7 +38,11 @@ fn bench(c: &mut Criterion) {
     let mut moving = model.clone();
     c.bench_function("runs view, key j + redraw, 500 runs", |b| {
         b.iter(|| {
-            update(&mut moving, Msg::Key(KeyEvent::new(KeyCode::Char('j'), KeyModifiers::NONE)), now);
+            update(
+                &mut moving,
+                Msg::Key(KeyEvent::new(KeyCode::Char('j'), KeyModifiers::NONE)),
+                now,
+            );
             terminal
                 .draw(|f| view::draw(f, &moving, &theme, now))
                 .map(|_| ())
@@ -40,7 +51,11 @@ fn bench(c: &mut Criterion) {
     });
 
     let mut detail = model.clone();
-    update(&mut detail, Msg::Key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE)), now);
+    update(
+        &mut detail,
+        Msg::Key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE)),
+        now,
+    );
     c.bench_function("run detail, 40 jobs x 8 steps, 200x60", |b| {
         b.iter(|| {
             terminal

@@ -25,7 +25,11 @@ pub fn spawn(cmd: Cmd, backends: &Backends, tx: &UnboundedSender<Msg>) {
         Cmd::FetchRuns(source) => {
             tokio::spawn(async move {
                 let result = gh
-                    .list_runs(&source.repo, source.workflow.as_deref(), source.branch.as_deref())
+                    .list_runs(
+                        &source.repo,
+                        source.workflow.as_deref(),
+                        source.branch.as_deref(),
+                    )
                     .await;
                 if let Err(e) = &result {
                     tracing::warn!(source = %source.label(), error = %e, "listing runs failed");
@@ -50,7 +54,7 @@ pub fn spawn(cmd: Cmd, backends: &Backends, tx: &UnboundedSender<Msg>) {
         }
         Cmd::FetchRun { repo, run_id } => {
             tokio::spawn(async move {
-                let result = gh.get_run(&repo, run_id).await;
+                let result = gh.get_run(&repo, run_id).await.map(Box::new);
                 send_rate(&*gh, &tx);
                 let _ = tx.send(Msg::Run { repo, result });
             });
@@ -75,8 +79,12 @@ pub fn spawn(cmd: Cmd, backends: &Backends, tx: &UnboundedSender<Msg>) {
             tokio::spawn(async move {
                 tracing::info!(action = ?mutation.kind, repo = %mutation.repo, run_id = mutation.run_id, "sending mutation");
                 let result = match mutation.kind {
-                    MutationKind::RerunFailed => gh.rerun(&mutation.repo, mutation.run_id, true).await,
-                    MutationKind::RerunAll => gh.rerun(&mutation.repo, mutation.run_id, false).await,
+                    MutationKind::RerunFailed => {
+                        gh.rerun(&mutation.repo, mutation.run_id, true).await
+                    }
+                    MutationKind::RerunAll => {
+                        gh.rerun(&mutation.repo, mutation.run_id, false).await
+                    }
                     MutationKind::Cancel => gh.cancel(&mutation.repo, mutation.run_id).await,
                 };
                 tracing::info!(action = ?mutation.kind, run_id = mutation.run_id, ok = result.is_ok(), "mutation finished");
@@ -97,7 +105,11 @@ fn send_rate(gh: &dyn GitHub, tx: &UnboundedSender<Msg>) {
 
 /// Opens a URL in the browser without letting the opener write over the TUI.
 fn open_url(url: &str) {
-    let opener = if cfg!(target_os = "macos") { "open" } else { "xdg-open" };
+    let opener = if cfg!(target_os = "macos") {
+        "open"
+    } else {
+        "xdg-open"
+    };
     let spawned = std::process::Command::new(opener)
         .arg(url)
         .stdin(std::process::Stdio::null())

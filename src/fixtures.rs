@@ -125,13 +125,97 @@ pub fn model_with_runs(runs: Vec<WorkflowRun>, now: DateTime<Utc>) -> Model {
 /// The release-day picture used by snapshots and the demo's first screen.
 pub fn release_day(now: DateTime<Utc>) -> Vec<WorkflowRun> {
     let specs = [
-        RunSpec { id: 9001, workflow: "CI", number: 313, branch: "main", event: "push", status: "in_progress", conclusion: None, title: "Show delivery estimate in cart", actor: "alice-dev", age_min: 1, secs: 50 },
-        RunSpec { id: 9004, workflow: "Deploy Production", number: 8, branch: "v1.4.0", event: "workflow_dispatch", status: "waiting", conclusion: None, title: "Deploy Production", actor: "carol-sre", age_min: 5, secs: 300 },
-        RunSpec { id: 9003, workflow: "Deploy Staging", number: 58, branch: "main", event: "push", status: "queued", conclusion: None, title: "Show delivery estimate in cart", actor: "alice-dev", age_min: 2, secs: 0 },
-        RunSpec { id: 9002, workflow: "CI", number: 312, branch: "feature/cart", event: "push", status: "completed", conclusion: Some("failure"), title: "Cart: handle expired coupons", actor: "bob-cart", age_min: 25, secs: 203 },
-        RunSpec { id: 8990, workflow: "Build", number: 143, branch: "main", event: "push", status: "completed", conclusion: Some("cancelled"), title: "Log slow checkout queries", actor: "alice-dev", age_min: 70, secs: 120 },
-        RunSpec { id: 8980, workflow: "CI", number: 311, branch: "main", event: "push", status: "completed", conclusion: Some("success"), title: "Release v1.4.0", actor: "carol-sre", age_min: 250, secs: 40 },
-        RunSpec { id: 8970, workflow: "Nightly", number: 90, branch: "main", event: "schedule", status: "completed", conclusion: Some("skipped"), title: "Nightly", actor: "github-actions", age_min: 600, secs: 0 },
+        RunSpec {
+            id: 9001,
+            workflow: "CI",
+            number: 313,
+            branch: "main",
+            event: "push",
+            status: "in_progress",
+            conclusion: None,
+            title: "Show delivery estimate in cart",
+            actor: "alice-dev",
+            age_min: 1,
+            secs: 50,
+        },
+        RunSpec {
+            id: 9004,
+            workflow: "Deploy Production",
+            number: 8,
+            branch: "v1.4.0",
+            event: "workflow_dispatch",
+            status: "waiting",
+            conclusion: None,
+            title: "Deploy Production",
+            actor: "carol-sre",
+            age_min: 5,
+            secs: 300,
+        },
+        RunSpec {
+            id: 9003,
+            workflow: "Deploy Staging",
+            number: 58,
+            branch: "main",
+            event: "push",
+            status: "queued",
+            conclusion: None,
+            title: "Show delivery estimate in cart",
+            actor: "alice-dev",
+            age_min: 2,
+            secs: 0,
+        },
+        RunSpec {
+            id: 9002,
+            workflow: "CI",
+            number: 312,
+            branch: "feature/cart",
+            event: "push",
+            status: "completed",
+            conclusion: Some("failure"),
+            title: "Cart: handle expired coupons",
+            actor: "bob-cart",
+            age_min: 25,
+            secs: 203,
+        },
+        RunSpec {
+            id: 8990,
+            workflow: "Build",
+            number: 143,
+            branch: "main",
+            event: "push",
+            status: "completed",
+            conclusion: Some("cancelled"),
+            title: "Log slow checkout queries",
+            actor: "alice-dev",
+            age_min: 70,
+            secs: 120,
+        },
+        RunSpec {
+            id: 8980,
+            workflow: "CI",
+            number: 311,
+            branch: "main",
+            event: "push",
+            status: "completed",
+            conclusion: Some("success"),
+            title: "Release v1.4.0",
+            actor: "carol-sre",
+            age_min: 250,
+            secs: 40,
+        },
+        RunSpec {
+            id: 8970,
+            workflow: "Nightly",
+            number: 90,
+            branch: "main",
+            event: "schedule",
+            status: "completed",
+            conclusion: Some("skipped"),
+            title: "Nightly",
+            actor: "github-actions",
+            age_min: 600,
+            secs: 0,
+        },
     ];
     specs.iter().map(|s| run(s, now)).collect()
 }
@@ -150,7 +234,19 @@ pub fn big_model(n: usize, jobs_per_run: usize, now: DateTime<Utc>) -> Model {
             let (status, conclusion) = STATES[i % STATES.len()];
             let title = format!("Change number {i} to the checkout flow");
             run(
-                &RunSpec { id: 100_000 + i as u64, workflow: "CI", number: i as u64, branch: "main", event: "push", status, conclusion, title: &title, actor: "alice-dev", age_min: i as i64, secs: 90 },
+                &RunSpec {
+                    id: 100_000 + i as u64,
+                    workflow: "CI",
+                    number: i as u64,
+                    branch: "main",
+                    event: "push",
+                    status,
+                    conclusion,
+                    title: &title,
+                    actor: "alice-dev",
+                    age_min: i as i64,
+                    secs: 90,
+                },
                 now,
             )
         })
@@ -160,7 +256,16 @@ pub fn big_model(n: usize, jobs_per_run: usize, now: DateTime<Utc>) -> Model {
         let run_id = 100_000 + i as u64;
         let js = model.jobs.entry(run_id).or_default();
         js.jobs = (0..jobs_per_run)
-            .map(|j| job(run_id * 100 + j as u64, run_id, &format!("job-{j}"), 8, (j == 3).then_some(5), now))
+            .map(|j| {
+                job(
+                    run_id * 100 + j as u64,
+                    run_id,
+                    &format!("job-{j}"),
+                    8,
+                    (j == 3).then_some(5),
+                    now,
+                )
+            })
             .collect();
         js.fetched_at = Some(now);
     }

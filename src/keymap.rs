@@ -112,28 +112,142 @@ type Row = (&'static [&'static str], Action, Context, &'static str, bool);
 const DEFAULTS: &[Row] = &[
     (&["q"], Action::Quit, Context::Global, "quit", true),
     (&["ctrl-c"], Action::Quit, Context::Global, "quit", false),
-    (&["?"], Action::Help, Context::Global, "help (this screen)", true),
-    (&["j", "down"], Action::Down, Context::List, "move down", false),
+    (
+        &["?"],
+        Action::Help,
+        Context::Global,
+        "help (this screen)",
+        true,
+    ),
+    (
+        &["j", "down"],
+        Action::Down,
+        Context::List,
+        "move down",
+        false,
+    ),
     (&["k", "up"], Action::Up, Context::List, "move up", false),
-    (&["g", "home"], Action::Top, Context::List, "go to top", false),
-    (&["G", "end"], Action::Bottom, Context::List, "go to bottom", false),
-    (&["pgdn", "ctrl-d"], Action::PageDown, Context::List, "page down", false),
-    (&["pgup", "ctrl-u"], Action::PageUp, Context::List, "page up", false),
+    (
+        &["g", "home"],
+        Action::Top,
+        Context::List,
+        "go to top",
+        false,
+    ),
+    (
+        &["G", "end"],
+        Action::Bottom,
+        Context::List,
+        "go to bottom",
+        false,
+    ),
+    (
+        &["pgdn", "ctrl-d"],
+        Action::PageDown,
+        Context::List,
+        "page down",
+        false,
+    ),
+    (
+        &["pgup", "ctrl-u"],
+        Action::PageUp,
+        Context::List,
+        "page up",
+        false,
+    ),
     (&["enter"], Action::Open, Context::Global, "open", true),
-    (&["esc"], Action::Back, Context::Global, "back / close dialog", true),
+    (
+        &["esc"],
+        Action::Back,
+        Context::Global,
+        "back / close dialog",
+        true,
+    ),
     (&["/"], Action::Filter, Context::Runs, "filter runs", true),
-    (&["/"], Action::Filter, Context::Logs, "search the log", true),
-    (&["l"], Action::Logs, Context::Runs, "job logs of the run", true),
-    (&["l"], Action::Logs, Context::RunDetail, "logs of the selected job", true),
-    (&["e"], Action::RerunFailed, Context::Runs, "re-run failed jobs", true),
-    (&["e"], Action::RerunFailed, Context::RunDetail, "re-run failed jobs", true),
-    (&["E"], Action::RerunAll, Context::Runs, "re-run all jobs", false),
-    (&["E"], Action::RerunAll, Context::RunDetail, "re-run all jobs", false),
-    (&["c"], Action::Cancel, Context::Runs, "cancel the run", true),
-    (&["c"], Action::Cancel, Context::RunDetail, "cancel the run", true),
-    (&["o"], Action::OpenBrowser, Context::Global, "open in browser", true),
-    (&["n"], Action::NextMatch, Context::Logs, "next error / match", true),
-    (&["N"], Action::PrevMatch, Context::Logs, "previous error / match", false),
+    (
+        &["/"],
+        Action::Filter,
+        Context::Logs,
+        "search the log",
+        true,
+    ),
+    (
+        &["l"],
+        Action::Logs,
+        Context::Runs,
+        "job logs of the run",
+        true,
+    ),
+    (
+        &["l"],
+        Action::Logs,
+        Context::RunDetail,
+        "logs of the selected job",
+        true,
+    ),
+    (
+        &["e"],
+        Action::RerunFailed,
+        Context::Runs,
+        "re-run failed jobs",
+        true,
+    ),
+    (
+        &["e"],
+        Action::RerunFailed,
+        Context::RunDetail,
+        "re-run failed jobs",
+        true,
+    ),
+    (
+        &["E"],
+        Action::RerunAll,
+        Context::Runs,
+        "re-run all jobs",
+        false,
+    ),
+    (
+        &["E"],
+        Action::RerunAll,
+        Context::RunDetail,
+        "re-run all jobs",
+        false,
+    ),
+    (
+        &["c"],
+        Action::Cancel,
+        Context::Runs,
+        "cancel the run",
+        true,
+    ),
+    (
+        &["c"],
+        Action::Cancel,
+        Context::RunDetail,
+        "cancel the run",
+        true,
+    ),
+    (
+        &["o"],
+        Action::OpenBrowser,
+        Context::Global,
+        "open in browser",
+        true,
+    ),
+    (
+        &["n"],
+        Action::NextMatch,
+        Context::Logs,
+        "next error / match",
+        true,
+    ),
+    (
+        &["N"],
+        Action::PrevMatch,
+        Context::Logs,
+        "previous error / match",
+        false,
+    ),
 ];
 
 impl Default for Keymap {
@@ -212,15 +326,24 @@ mod tests {
             km.lookup(&key('j'), &[Context::Runs, Context::List, Context::Global]),
             Some(Action::Down)
         );
-        assert_eq!(km.lookup(&key('n'), &[Context::Runs, Context::Global]), None);
+        assert_eq!(
+            km.lookup(&key('n'), &[Context::Runs, Context::Global]),
+            None
+        );
     }
 
     #[test]
     fn ctrl_c_quits() {
         let km = Keymap::default();
         let ev = KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL);
-        assert_eq!(km.lookup(&ev, &[Context::Runs, Context::Global]), Some(Action::Quit));
+        assert_eq!(
+            km.lookup(&ev, &[Context::Runs, Context::Global]),
+            Some(Action::Quit)
+        );
         // plain c is cancel, not quit
-        assert_eq!(km.lookup(&key('c'), &[Context::Runs, Context::Global]), Some(Action::Cancel));
+        assert_eq!(
+            km.lookup(&key('c'), &[Context::Runs, Context::Global]),
+            Some(Action::Cancel)
+        );
     }
 }

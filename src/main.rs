@@ -73,7 +73,10 @@ fn main() -> ExitCode {
     match runtime.block_on(run(cli)) {
         Ok(code) => code,
         Err(e) => {
-            if e.downcast_ref::<ConfigError>().is_some() || e.downcast_ref::<UsageError>().is_some() || e.downcast_ref::<token::NoToken>().is_some() {
+            if e.downcast_ref::<ConfigError>().is_some()
+                || e.downcast_ref::<UsageError>().is_some()
+                || e.downcast_ref::<token::NoToken>().is_some()
+            {
                 eprintln!("cockpit: {e}");
                 ExitCode::from(2)
             } else {
@@ -114,7 +117,11 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             } else {
                 print!("{}", status::render_table(&report, clock.now()));
             }
-            Ok(if report.errors.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(1) })
+            Ok(if report.errors.is_empty() {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(1)
+            })
         }
         None => {
             let (_, config) = config::discover_and_load(cli.config.as_deref())?;
@@ -134,12 +141,21 @@ fn pick_theme(flag: &Option<String>, config: &Config) -> Result<theme::Theme> {
 
 fn authed_client(config: &Config, clock: SharedClock) -> Result<Arc<HttpGitHub>> {
     let env = |k: &str| std::env::var(k).ok();
-    let tok = token::discover(config.github.token_command.as_deref(), &config.github.host(), &env)?;
+    let tok = token::discover(
+        config.github.token_command.as_deref(),
+        &config.github.host(),
+        &env,
+    )?;
     tracing::info!(source = %tok.source, "using GitHub token");
     client(config, Some(tok.value), tok.source, clock)
 }
 
-fn client(config: &Config, token: Option<String>, token_source: String, clock: SharedClock) -> Result<Arc<HttpGitHub>> {
+fn client(
+    config: &Config,
+    token: Option<String>,
+    token_source: String,
+    clock: SharedClock,
+) -> Result<Arc<HttpGitHub>> {
     Ok(Arc::new(HttpGitHub::new(ClientOptions {
         api_url: config.github.api_url.clone(),
         token,

@@ -7,8 +7,8 @@ use crossterm::event::{KeyEvent, MouseEvent};
 use crate::github::error::ApiError;
 use crate::github::models::{Job, WorkflowRun};
 use crate::github::{Fetched, RateInfo};
-use crate::model::log_text::LogText;
 use crate::model::SourceKey;
+use crate::model::log_text::LogText;
 
 /// A key's meaning, independent of which key it is (the keymap maps keys to these).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -37,7 +37,10 @@ pub enum Action {
 pub enum Msg {
     Key(KeyEvent),
     Mouse(MouseEvent),
-    Resize { width: u16, height: u16 },
+    Resize {
+        width: u16,
+        height: u16,
+    },
     /// Time moved on: schedule polls, expire messages.
     Tick,
     Runs {
@@ -52,7 +55,7 @@ pub enum Msg {
     /// A single run, fetched because it is open but not in any polled list.
     Run {
         repo: String,
-        result: Result<Fetched<WorkflowRun>, ApiError>,
+        result: Result<Box<Fetched<WorkflowRun>>, ApiError>,
     },
     Log {
         job_id: u64,

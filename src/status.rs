@@ -6,8 +6,8 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 use crate::github::GitHub;
-use crate::model::{RunEntry, SourceKey};
 use crate::model::runs::status_word;
+use crate::model::{RunEntry, SourceKey};
 use crate::view::fmt;
 
 #[derive(Debug, Serialize)]
@@ -72,7 +72,12 @@ pub async fn collect(
             Err(e) => errors.push(format!("{}: {e}", source.label())),
         }
     }
-    runs.sort_by(|a, b| b.run.created_at.cmp(&a.run.created_at).then(b.run.id.cmp(&a.run.id)));
+    runs.sort_by(|a, b| {
+        b.run
+            .created_at
+            .cmp(&a.run.created_at)
+            .then(b.run.id.cmp(&a.run.id))
+    });
     runs.dedup_by(|a, b| a.run.id == b.run.id && a.repo == b.repo);
     let rate = match github.rate_limit().await {
         Ok(r) => Some(r),

@@ -69,10 +69,9 @@ impl Theme {
 
     /// A built-in theme by name.
     pub fn builtin(name: &str) -> Result<Theme, ThemeError> {
-        let (_, text) = BUILTIN
-            .iter()
-            .find(|(n, _)| *n == name)
-            .ok_or_else(|| ThemeError::Unknown(name.to_string(), Self::builtin_names().join(", ")))?;
+        let (_, text) = BUILTIN.iter().find(|(n, _)| *n == name).ok_or_else(|| {
+            ThemeError::Unknown(name.to_string(), Self::builtin_names().join(", "))
+        })?;
         Self::parse(name, text)
     }
 

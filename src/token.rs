@@ -92,12 +92,22 @@ mod tests {
     use super::*;
 
     fn env_of(pairs: &'static [(&'static str, &'static str)]) -> impl Fn(&str) -> Option<String> {
-        move |k| pairs.iter().find(|(n, _)| *n == k).map(|(_, v)| v.to_string())
+        move |k| {
+            pairs
+                .iter()
+                .find(|(n, _)| *n == k)
+                .map(|(_, v)| v.to_string())
+        }
     }
 
     #[test]
     fn gh_token_wins_over_github_token() {
-        let t = discover(None, "github.com", &env_of(&[("GH_TOKEN", "a"), ("GITHUB_TOKEN", "b")])).unwrap();
+        let t = discover(
+            None,
+            "github.com",
+            &env_of(&[("GH_TOKEN", "a"), ("GITHUB_TOKEN", "b")]),
+        )
+        .unwrap();
         assert_eq!((t.value.as_str(), t.source.as_str()), ("a", "$GH_TOKEN"));
         let t = discover(None, "github.com", &env_of(&[("GITHUB_TOKEN", "b")])).unwrap();
         assert_eq!(t.source, "$GITHUB_TOKEN");
@@ -113,7 +123,9 @@ mod tests {
 
     #[test]
     fn nothing_found_lists_what_was_tried() {
-        let e = discover(Some("false"), "ghe.example.com", &env_of(&[])).unwrap_err().to_string();
+        let e = discover(Some("false"), "ghe.example.com", &env_of(&[]))
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("$GH_TOKEN (unset)"), "{e}");
         assert!(e.contains("token_command (exit status 1)"), "{e}");
         assert!(e.contains("--hostname ghe.example.com"), "{e}");

@@ -32,7 +32,11 @@ pub fn sources(config: &Config) -> Vec<SourceKey> {
     out
 }
 
-pub fn initial_model(config: &Config, read_only: bool, now: chrono::DateTime<chrono::Utc>) -> Model {
+pub fn initial_model(
+    config: &Config,
+    read_only: bool,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Model {
     let poll = PollSettings {
         idle: config.github.poll,
         active: config.github.active_poll,

@@ -9,10 +9,9 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseEvent, MouseEventKi
 use crate::github::error::ApiError;
 use crate::keymap::Context;
 use crate::model::poll::{backoff, stretch};
-use crate::model::runs::{detail_rows, failed_step, scroll_offset, DetailRow};
+use crate::model::runs::{DetailRow, detail_rows, failed_step, scroll_offset};
 use crate::model::{
-    secs, DetailState, Dialog, Flash, Input, InputPurpose, Level, LogState, Model, RateWait,
-    Screen,
+    DetailState, Dialog, Flash, Input, InputPurpose, Level, LogState, Model, RateWait, Screen, secs,
 };
 use crate::msg::{Action, Cmd, Msg, Mutation, MutationKind};
 
@@ -97,11 +96,19 @@ pub fn update(m: &mut Model, msg: Msg, now: DateTime<Utc>) -> Vec<Cmd> {
             cmds
         }
         Msg::Run { repo, result } => {
-            if let Ok(fetched) = result {
-                let run = fetched.value;
-                m.extra_runs.retain(|e| !(e.repo == repo && e.run.id == run.id));
-                m.extra_runs.push(crate::model::RunEntry { repo, run });
-                m.rebuild_runs();
+            match result {
+                Ok(fetched) => {
+                    let run = fetched.value;
+                    m.extra_runs
+                        .retain(|e| !(e.repo == repo && e.run.id == run.id));
+                    m.extra_runs.push(crate::model::RunEntry { repo, run });
+                    m.rebuild_runs();
+                }
+                // Shown where the operator looks; the next jobs poll asks for it again.
+                Err(e) => {
+                    let text = format!("could not refresh the open run: {e}");
+                    flash(m, Level::Warn, text, now);
+                }
             }
             Vec::new()
         }
@@ -195,8 +202,7 @@ fn flash(m: &mut Model, level: Level, text: String, now: DateTime<Utc>) {
 
 /// What is due now: run lists, and the jobs of the run being looked at.
 fn on_tick(m: &mut Model, now: DateTime<Utc>) -> Vec<Cmd> {
-    if m
-        .flash
+    if m.flash
         .as_ref()
         .is_some_and(|f| now - f.at > chrono::Duration::seconds(FLASH_SECS))
     {
@@ -216,7 +222,9 @@ fn on_tick(m: &mut Model, now: DateTime<Utc>) -> Vec<Cmd> {
         }
     }
     if let Some(d) = &m.detail {
-        let active = m.find_run(&d.repo, d.run_id).is_some_and(|e| e.run.is_active());
+        let active = m
+            .find_run(&d.repo, d.run_id)
+            .is_some_and(|e| e.run.is_active());
         let js = m.jobs.entry(d.run_id).or_default();
         let unfinished = js
             .jobs
@@ -231,7 +239,11 @@ fn on_tick(m: &mut Model, now: DateTime<Utc>) -> Vec<Cmd> {
                 run_id: d.run_id,
             });
             // The run itself is not in any polled list: fetch it with its jobs.
-            if !m.sources.values().any(|s| s.runs.iter().any(|r| r.id == d.run_id)) {
+            if !m
+                .sources
+                .values()
+                .any(|s| s.runs.iter().any(|r| r.id == d.run_id))
+            {
                 cmds.push(Cmd::FetchRun {
                     repo: d.repo.clone(),
                     run_id: d.run_id,
@@ -267,7 +279,10 @@ fn on_dialog_key(m: &mut Model, dialog: Dialog, key: KeyEvent, now: DateTime<Utc
     let ctrl_c = key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL);
     match dialog {
         Dialog::Help => {
-            if matches!(key.code, KeyCode::Esc | KeyCode::Char('q' | '?') | KeyCode::Enter) {
+            if matches!(
+                key.code,
+                KeyCode::Esc | KeyCode::Char('q' | '?') | KeyCode::Enter
+            ) {
                 m.dialog = None;
             }
             Vec::new()
@@ -424,8 +439,9 @@ fn on_action(m: &mut Model, action: Action, now: DateTime<Utc>) -> Vec<Cmd> {
         Action::OpenBrowser => {
             let url = match m.screen {
                 Screen::Runs => m.selected_run().map(|e| e.run.html_url.clone()),
-                Screen::RunDetail | Screen::Logs => selected_job_url(m)
-                    .or_else(|| m.detail_run().map(|e| e.run.html_url.clone())),
+                Screen::RunDetail | Screen::Logs => {
+                    selected_job_url(m).or_else(|| m.detail_run().map(|e| e.run.html_url.clone()))
+                }
             };
             url.map(Cmd::OpenUrl).into_iter().collect()
         }
@@ -497,7 +513,9 @@ fn clamp_detail(m: &mut Model) {
 
 /// On first sight of a run's jobs, put the cursor on the step that failed, if any.
 fn select_failed_step(m: &mut Model, run_id: u64) {
-    let Some(js) = m.jobs.get(&run_id) else { return };
+    let Some(js) = m.jobs.get(&run_id) else {
+        return;
+    };
     let Some(d) = m.detail.as_mut().filter(|d| d.run_id == run_id) else {
         return;
     };
@@ -524,7 +542,10 @@ fn open_detail(m: &mut Model, then_log: bool, now: DateTime<Utc>) -> Vec<Cmd> {
         offset: 0,
     });
     m.screen = Screen::RunDetail;
-    let known = m.jobs.get(&run_id).is_some_and(|js| js.fetched_at.is_some());
+    let known = m
+        .jobs
+        .get(&run_id)
+        .is_some_and(|js| js.fetched_at.is_some());
     if then_log && known {
         return open_best_log(m, &repo, run_id);
     }
@@ -547,7 +568,10 @@ fn open_best_log(m: &mut Model, repo: &str, run_id: u64) -> Vec<Cmd> {
     let job = js
         .jobs
         .iter()
-        .find(|j| failed_step(j).is_some() || j.conclusion == Some(crate::github::models::Conclusion::Failure))
+        .find(|j| {
+            failed_step(j).is_some()
+                || j.conclusion == Some(crate::github::models::Conclusion::Failure)
+        })
         .or(js.jobs.first());
     let Some(job) = job else {
         return Vec::new();
@@ -555,7 +579,10 @@ fn open_best_log(m: &mut Model, repo: &str, run_id: u64) -> Vec<Cmd> {
     let (job_id, title) = (job.id, job.name.clone());
     if let Some(d) = m.detail.as_mut() {
         let rows = detail_rows(&js.jobs);
-        if let Some(pos) = rows.iter().position(|r| matches!(r, DetailRow::Job(j) if j.id == job_id)) {
+        if let Some(pos) = rows
+            .iter()
+            .position(|r| matches!(r, DetailRow::Job(j) if j.id == job_id))
+        {
             d.selected = pos;
         }
     }
@@ -632,7 +659,11 @@ fn ask_mutation(m: &mut Model, kind: MutationKind, now: DateTime<Utc>) -> Vec<Cm
     };
     let active = entry.run.is_active();
     if m.read_only {
-        let text = format!("read-only: refused to {} {}; nothing sent", kind.verb(), mutation.label);
+        let text = format!(
+            "read-only: refused to {} {}; nothing sent",
+            kind.verb(),
+            mutation.label
+        );
         flash(m, Level::Warn, text, now);
         return Vec::new();
     }
@@ -644,11 +675,21 @@ fn ask_mutation(m: &mut Model, kind: MutationKind, now: DateTime<Utc>) -> Vec<Cm
         _ => None,
     };
     if let Some(why) = refusal {
-        flash(m, Level::Warn, format!("cannot {} {}: {why}", kind.verb(), mutation.label), now);
+        flash(
+            m,
+            Level::Warn,
+            format!("cannot {} {}: {why}", kind.verb(), mutation.label),
+            now,
+        );
         return Vec::new();
     }
     if m.in_flight.contains(&mutation) {
-        flash(m, Level::Warn, format!("{} is already being sent", mutation.label), now);
+        flash(
+            m,
+            Level::Warn,
+            format!("{} is already being sent", mutation.label),
+            now,
+        );
         return Vec::new();
     }
     m.dialog = Some(Dialog::Confirm(mutation));

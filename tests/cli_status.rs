@@ -59,10 +59,18 @@ async fn status_json_lists_runs_with_github_statuses() {
     })
     .await
     .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let runs = json["runs"].as_array().unwrap();
-    let by_id = |id: u64| runs.iter().find(|r| r["id"] == id).unwrap_or_else(|| panic!("run {id} missing: {json}"));
+    let by_id = |id: u64| {
+        runs.iter()
+            .find(|r| r["id"] == id)
+            .unwrap_or_else(|| panic!("run {id} missing: {json}"))
+    };
     assert_eq!(by_id(9004)["status"], "waiting");
     assert_eq!(by_id(9004)["conclusion"], serde_json::Value::Null);
     assert_eq!(by_id(9004)["event"], "workflow_dispatch");
@@ -73,7 +81,10 @@ async fn status_json_lists_runs_with_github_statuses() {
     assert!(json["generated_at"].is_string());
     assert!(json["gates"].is_array() && json["environments"].is_array());
     // Newest first.
-    let created: Vec<&str> = runs.iter().map(|r| r["created_at"].as_str().unwrap()).collect();
+    let created: Vec<&str> = runs
+        .iter()
+        .map(|r| r["created_at"].as_str().unwrap())
+        .collect();
     let mut sorted = created.clone();
     sorted.sort_by(|a, b| b.cmp(a));
     assert_eq!(created, sorted);
@@ -81,8 +92,15 @@ async fn status_json_lists_runs_with_github_statuses() {
     // The token was used (the simulator requires it) but appears in no output and no log.
     let logs = all_logs(dir.path());
     assert!(!logs.is_empty(), "trace logging wrote nothing");
-    assert!(logs.contains("$GH_TOKEN"), "the log should name the token source:\n{logs}");
-    for text in [&logs, &String::from_utf8_lossy(&out.stdout).into_owned(), &String::from_utf8_lossy(&out.stderr).into_owned()] {
+    assert!(
+        logs.contains("$GH_TOKEN"),
+        "the log should name the token source:\n{logs}"
+    );
+    for text in [
+        &logs,
+        &String::from_utf8_lossy(&out.stdout).into_owned(),
+        &String::from_utf8_lossy(&out.stderr).into_owned(),
+    ] {
         assert!(!text.contains(TOKEN), "token leaked");
         assert!(!text.contains("testTOKEN"), "part of the token leaked");
     }
@@ -94,19 +112,38 @@ async fn status_table_and_401_naming_the_token_source() {
     let dir = tempfile::tempdir().unwrap();
     let config = write_config(dir.path(), &sim.base_url());
     let (d, c) = (dir.path().to_owned(), config.clone());
-    let out = tokio::task::spawn_blocking(move || cockpit(&d, &c, TOKEN, &["status"])).await.unwrap();
+    let out = tokio::task::spawn_blocking(move || cockpit(&d, &c, TOKEN, &["status"]))
+        .await
+        .unwrap();
     let table = String::from_utf8_lossy(&out.stdout);
     assert!(out.status.success());
-    let line = table.lines().find(|l| l.contains("#312")).unwrap_or_else(|| panic!("{table}"));
+    let line = table
+        .lines()
+        .find(|l| l.contains("#312"))
+        .unwrap_or_else(|| panic!("{table}"));
     assert!(line.starts_with("failure"), "{line}");
-    assert!(table.lines().any(|l| l.starts_with("waiting") && l.contains("Deploy Production")), "{table}");
+    assert!(
+        table
+            .lines()
+            .any(|l| l.starts_with("waiting") && l.contains("Deploy Production")),
+        "{table}"
+    );
 
     let wrong = "ghp_wrongTOKENabcdef";
     let (d, c) = (dir.path().to_owned(), config.clone());
-    let out = tokio::task::spawn_blocking(move || cockpit(&d, &c, wrong, &["status"])).await.unwrap();
+    let out = tokio::task::spawn_blocking(move || cockpit(&d, &c, wrong, &["status"]))
+        .await
+        .unwrap();
     assert_eq!(out.status.code(), Some(1));
-    let all = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
-    assert!(all.contains("401 Unauthorized: GitHub rejected the token from $GH_TOKEN"), "{all}");
+    let all = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        all.contains("401 Unauthorized: GitHub rejected the token from $GH_TOKEN"),
+        "{all}"
+    );
     assert!(!all.contains(wrong));
     assert!(!all_logs(dir.path()).contains(wrong));
 }
@@ -121,8 +158,18 @@ fn check_config_prints_what_it_found_and_no_secret() {
     )
     .unwrap();
     let out = cockpit(dir.path(), &path, TOKEN, &["check-config"]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let text = String::from_utf8_lossy(&out.stdout);
-    assert!(text.contains("acme/shop") && text.contains("ci.yml"), "{text}");
-    assert!(!text.contains(TOKEN) && !text.contains("ghp_fromCommand"), "{text}");
+    assert!(
+        text.contains("acme/shop") && text.contains("ci.yml"),
+        "{text}"
+    );
+    assert!(
+        !text.contains(TOKEN) && !text.contains("ghp_fromCommand"),
+        "{text}"
+    );
 }

@@ -60,8 +60,14 @@ fn describe_shows_env_var_names_and_presence_but_no_secret() {
     for secret in secrets() {
         assert!(!out.contains(secret), "describe shows {secret:?}:\n{out}");
     }
-    assert!(out.contains("COCKPIT_TEST_DESCRIBE_SLACK (present)"), "{out}");
-    assert!(out.contains("COCKPIT_TEST_DESCRIBE_TELEGRAM (present)"), "{out}");
+    assert!(
+        out.contains("COCKPIT_TEST_DESCRIBE_SLACK (present)"),
+        "{out}"
+    );
+    assert!(
+        out.contains("COCKPIT_TEST_DESCRIBE_TELEGRAM (present)"),
+        "{out}"
+    );
     assert!(out.contains("token_command (set)"), "{out}");
     assert!(out.contains("GH_TOKEN (present)"), "{out}");
     assert!(out.contains("acme/shop"), "{out}");
@@ -74,8 +80,14 @@ fn describe_says_when_env_vars_are_missing() {
     let path = Path::new("cockpit.toml");
     let config = config::parse_str(CONFIG, path).unwrap();
     let out = config::describe_with_env(&config, path, |_| None);
-    assert!(out.contains("COCKPIT_TEST_DESCRIBE_SLACK (not set)"), "{out}");
-    assert!(out.contains("COCKPIT_TEST_DESCRIBE_TELEGRAM (not set)"), "{out}");
+    assert!(
+        out.contains("COCKPIT_TEST_DESCRIBE_SLACK (not set)"),
+        "{out}"
+    );
+    assert!(
+        out.contains("COCKPIT_TEST_DESCRIBE_TELEGRAM (not set)"),
+        "{out}"
+    );
 }
 
 #[test]
@@ -93,13 +105,15 @@ fn describe_with_the_real_environment_never_shows_secrets() {
     for secret in secrets() {
         assert!(!out.contains(secret), "describe shows {secret:?}:\n{out}");
     }
-    assert!(out.contains("COCKPIT_TEST_DESCRIBE_SLACK (present)"), "{out}");
+    assert!(
+        out.contains("COCKPIT_TEST_DESCRIBE_SLACK (present)"),
+        "{out}"
+    );
 }
 
 #[test]
 fn describe_full_example_lists_everything() {
-    let path =
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/config/valid/full.toml");
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/config/valid/full.toml");
     let config = config::load_file(&path).unwrap();
     let out = config::describe_with_env(&config, &path, |_| None);
     for needle in [

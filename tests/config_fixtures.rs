@@ -167,7 +167,8 @@ fn full_example_has_every_value() {
 fn minimal_gets_defaults() {
     use std::time::Duration;
 
-    let config = config::parse_str("[[repo]]\nname = \"acme/shop\"\n", Path::new("m.toml")).unwrap();
+    let config =
+        config::parse_str("[[repo]]\nname = \"acme/shop\"\n", Path::new("m.toml")).unwrap();
     assert_eq!(config.github, config::GithubConfig::default());
     assert_eq!(config.github.api_url, "https://api.github.com");
     assert_eq!(config.github.poll, Duration::from_secs(15));

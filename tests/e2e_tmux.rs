@@ -19,7 +19,10 @@ struct Tmux {
 impl Tmux {
     fn start(cmdline: &str) -> Tmux {
         assert!(
-            Command::new("tmux").arg("-V").output().is_ok_and(|o| o.status.success()),
+            Command::new("tmux")
+                .arg("-V")
+                .output()
+                .is_ok_and(|o| o.status.success()),
             "tmux is required for the end-to-end tests (the test script installs it: apt-get install tmux)"
         );
         let home = tempfile::tempdir().unwrap();
@@ -33,19 +36,50 @@ impl Tmux {
             config.display()
         );
         let out = Command::new("tmux")
-            .args(["-L", &socket, "-f", "/dev/null", "new-session", "-d", "-x", "120", "-y", "40", "-s", &session, &shell])
+            .args([
+                "-L",
+                &socket,
+                "-f",
+                "/dev/null",
+                "new-session",
+                "-d",
+                "-x",
+                "120",
+                "-y",
+                "40",
+                "-s",
+                &session,
+                &shell,
+            ])
             .output()
             .unwrap();
-        assert!(out.status.success(), "tmux new-session: {}", String::from_utf8_lossy(&out.stderr));
-        Tmux { socket, session, _home: home }
+        assert!(
+            out.status.success(),
+            "tmux new-session: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        Tmux {
+            socket,
+            session,
+            _home: home,
+        }
     }
 
     fn run(&self, args: &[&str]) -> Output {
-        Command::new("tmux").args(["-L", &self.socket]).args(args).output().unwrap()
+        Command::new("tmux")
+            .args(["-L", &self.socket])
+            .args(args)
+            .output()
+            .unwrap()
     }
 
     fn screen(&self) -> String {
-        String::from_utf8_lossy(&self.run(&["capture-pane", "-p", "-t", &self.session]).stdout).into_owned()
+        String::from_utf8_lossy(
+            &self
+                .run(&["capture-pane", "-p", "-t", &self.session])
+                .stdout,
+        )
+        .into_owned()
     }
 
     fn keys(&self, keys: &[&str]) {
@@ -77,7 +111,13 @@ impl Tmux {
 
     fn flag(&self, name: &str) -> String {
         let fmt = format!("#{{{name}}}");
-        String::from_utf8_lossy(&self.run(&["display-message", "-p", "-t", &self.session, &fmt]).stdout).trim().to_string()
+        String::from_utf8_lossy(
+            &self
+                .run(&["display-message", "-p", "-t", &self.session, &fmt])
+                .stdout,
+        )
+        .trim()
+        .to_string()
     }
 }
 
@@ -103,31 +143,47 @@ fn demo_open_logs_rerun_to_green_and_quit() {
     let t = Tmux::start(&format!("{} demo", bin.display()));
     let wait = Duration::from_secs(30);
 
-    t.wait_for("the runs list", wait, |s| s.contains("Deploy Production") && s.contains("#312"));
+    t.wait_for("the runs list", wait, |s| {
+        s.contains("Deploy Production") && s.contains("#312")
+    });
     let screen = t.screen();
-    assert!(line_with(&screen, "#312").unwrap().trim_start().starts_with('✗'), "{screen}");
+    assert!(
+        line_with(&screen, "#312")
+            .unwrap()
+            .trim_start()
+            .starts_with('✗'),
+        "{screen}"
+    );
 
     // Filter down to the failed run and open it: the failed step is marked.
     t.keys(&["/"]);
     t.type_text("coupons");
     t.keys(&["Enter"]);
-    t.wait_for("the filter", wait, |s| s.contains("filter: coupons") && !s.contains("Deploy Production"));
+    t.wait_for("the filter", wait, |s| {
+        s.contains("filter: coupons") && !s.contains("Deploy Production")
+    });
     t.keys(&["Enter"]);
     t.wait_for("the failed step", wait, |s| s.contains("failed here"));
 
     // Its log, on the first error line; n moves to the next.
     t.keys(&["l"]);
-    let log = t.wait_for("the job log", wait, |s| s.contains("log: test") && s.contains("FAILED"));
+    let log = t.wait_for("the job log", wait, |s| {
+        s.contains("log: test") && s.contains("FAILED")
+    });
     assert!(log.contains("error lines"), "{log}");
     t.keys(&["n"]);
     t.keys(&["Escape"]);
-    t.wait_for("the run detail", wait, |s| s.contains("failed here") && !s.contains("log: test"));
+    t.wait_for("the run detail", wait, |s| {
+        s.contains("failed here") && !s.contains("log: test")
+    });
     t.keys(&["Escape"]);
     t.wait_for("the runs list", wait, |s| s.contains("filter runs"));
 
     // Re-run the failed jobs: asks first, then the run goes round and turns green.
     t.keys(&["e"]);
-    t.wait_for("the confirmation", wait, |s| s.contains("Re-run failed jobs of CI #312"));
+    t.wait_for("the confirmation", wait, |s| {
+        s.contains("Re-run failed jobs of CI #312")
+    });
     t.keys(&["y"]);
     t.wait_for("the run to turn green", Duration::from_secs(90), |s| {
         line_with(s, "#312").is_some_and(|l| l.trim_start().starts_with('✓'))
@@ -145,8 +201,16 @@ fn demo_open_logs_rerun_to_green_and_quit() {
 fn bad_config_exits_2_naming_file_line_and_column() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("cockpit.toml");
-    std::fs::write(&path, "[github]\npoll = \"15s\"\nbogus = 1\n\n[[repo]]\nname = \"acme/shop\"\n").unwrap();
-    let out = Command::new(binary()).args(["check-config", "--config"]).arg(&path).output().unwrap();
+    std::fs::write(
+        &path,
+        "[github]\npoll = \"15s\"\nbogus = 1\n\n[[repo]]\nname = \"acme/shop\"\n",
+    )
+    .unwrap();
+    let out = Command::new(binary())
+        .args(["check-config", "--config"])
+        .arg(&path)
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains(&format!("{}:3:1", path.display())), "{err}");

@@ -30,8 +30,20 @@ fn theme() -> Theme {
 
 fn model(w: u16, h: u16) -> Model {
     let mut m = model_with_runs(release_day(t0()), t0());
-    update(&mut m, Msg::Resize { width: w, height: h }, t0());
-    m.rate = Some(RateInfo { limit: 5000, remaining: 4990, reset: None, used: 10 });
+    update(
+        &mut m,
+        Msg::Resize {
+            width: w,
+            height: h,
+        },
+        t0(),
+    );
+    m.rate = Some(RateInfo {
+        limit: 5000,
+        remaining: 4990,
+        reset: None,
+        used: 10,
+    });
     m
 }
 
@@ -40,14 +52,32 @@ fn key(m: &mut Model, c: KeyCode) {
 }
 
 fn select(m: &mut Model, number: u64) {
-    m.selected = m.visible.iter().position(|&i| m.runs[i].run.run_number == number).unwrap();
+    m.selected = m
+        .visible
+        .iter()
+        .position(|&i| m.runs[i].run.run_number == number)
+        .unwrap();
 }
 
 fn open_failed_run(m: &mut Model) {
     select(m, 312);
     key(m, KeyCode::Enter);
-    let jobs = vec![job(11, 9002, "lint", 4, None, t0()), job(12, 9002, "test", 6, Some(4), t0())];
-    update(m, Msg::Jobs { repo: "acme/shop".into(), run_id: 9002, result: Ok(Fetched { value: jobs, not_modified: false }) }, t0());
+    let jobs = vec![
+        job(11, 9002, "lint", 4, None, t0()),
+        job(12, 9002, "test", 6, Some(4), t0()),
+    ];
+    update(
+        m,
+        Msg::Jobs {
+            repo: "acme/shop".into(),
+            run_id: 9002,
+            result: Ok(Fetched {
+                value: jobs,
+                not_modified: false,
+            }),
+        },
+        t0(),
+    );
 }
 
 /// The colour of the first cell on `row` whose symbol is `symbol`.
@@ -69,7 +99,14 @@ fn runs_view() {
     let th = theme();
     let row_of = |n: &str| {
         let buf = t.backend().buffer();
-        (0..14u16).find(|&y| (0..120u16).map(|x| buf[(x, y)].symbol()).collect::<String>().contains(n)).unwrap()
+        (0..14u16)
+            .find(|&y| {
+                (0..120u16)
+                    .map(|x| buf[(x, y)].symbol())
+                    .collect::<String>()
+                    .contains(n)
+            })
+            .unwrap()
     };
     assert_eq!(fg_of(&t, row_of("#312"), "✗"), th.fail);
     assert_eq!(fg_of(&t, row_of("#311"), "✓"), th.ok);
@@ -95,19 +132,48 @@ fn runs_view_filtered_with_no_match() {
 #[test]
 fn runs_view_stale_after_a_failed_poll() {
     let mut m = model(120, 8);
-    let source = SourceKey { repo: "acme/shop".into(), workflow: None, branch: None };
+    let source = SourceKey {
+        repo: "acme/shop".into(),
+        workflow: None,
+        branch: None,
+    };
     update(&mut m, Msg::Tick, t0() + chrono::Duration::seconds(20));
-    update(&mut m, Msg::Runs { source, result: Err(ApiError::Http { status: 502, message: "Bad Gateway".into() }) }, t0());
+    update(
+        &mut m,
+        Msg::Runs {
+            source,
+            result: Err(ApiError::Http {
+                status: 502,
+                message: "Bad Gateway".into(),
+            }),
+        },
+        t0(),
+    );
     insta::assert_snapshot!(render(&m, &theme(), 120, 8).backend());
 }
 
 #[test]
 fn runs_view_rate_limited() {
     let mut m = model(120, 6);
-    let source = SourceKey { repo: "acme/shop".into(), workflow: None, branch: None };
+    let source = SourceKey {
+        repo: "acme/shop".into(),
+        workflow: None,
+        branch: None,
+    };
     update(&mut m, Msg::Tick, t0() + chrono::Duration::seconds(20));
     let until = t0() + chrono::Duration::seconds(42);
-    update(&mut m, Msg::Runs { source, result: Err(ApiError::RateLimited { until, secondary: true, message: "secondary".into() }) }, t0());
+    update(
+        &mut m,
+        Msg::Runs {
+            source,
+            result: Err(ApiError::RateLimited {
+                until,
+                secondary: true,
+                message: "secondary".into(),
+            }),
+        },
+        t0(),
+    );
     insta::assert_snapshot!(render(&m, &theme(), 120, 6).backend());
 }
 
@@ -128,9 +194,18 @@ fn log_view_on_first_error() {
     for i in 0..30 {
         text.push_str(&format!("2026-11-22T09:50:{i:02}.0000000Z line {i}\n"));
     }
-    text.push_str("2026-11-22T09:50:31.0000000Z test cart::tests::rejects_expired_coupon ... FAILED\n");
+    text.push_str(
+        "2026-11-22T09:50:31.0000000Z test cart::tests::rejects_expired_coupon ... FAILED\n",
+    );
     text.push_str("2026-11-22T09:50:32.0000000Z ##[error]Process completed with exit code 101.\n");
-    update(&mut m, Msg::Log { job_id: 12, result: Ok(Arc::new(LogText::new(text.into_bytes()))) }, t0());
+    update(
+        &mut m,
+        Msg::Log {
+            job_id: 12,
+            result: Ok(Arc::new(LogText::new(text.into_bytes()))),
+        },
+        t0(),
+    );
     let t = render(&m, &theme(), 100, 12);
     insta::assert_snapshot!(t.backend());
 }
@@ -140,7 +215,16 @@ fn log_view_load_error() {
     let mut m = model(100, 6);
     open_failed_run(&mut m);
     key(&mut m, KeyCode::Char('l'));
-    update(&mut m, Msg::Log { job_id: 12, result: Err(ApiError::NotFound { what: "/repos/acme/shop/actions/jobs/12/logs".into() }) }, t0());
+    update(
+        &mut m,
+        Msg::Log {
+            job_id: 12,
+            result: Err(ApiError::NotFound {
+                what: "/repos/acme/shop/actions/jobs/12/logs".into(),
+            }),
+        },
+        t0(),
+    );
     insta::assert_snapshot!(render(&m, &theme(), 100, 6).backend());
 }
 
@@ -165,8 +249,16 @@ fn no_color_theme_keeps_symbols() {
     let m = model(120, 12);
     let t = render(&m, &Theme::no_color(), 120, 12);
     let buf = t.backend().buffer();
-    let text: String = (0..12u16).flat_map(|y| (0..120u16).map(move |x| (x, y))).map(|p| buf[p].symbol().to_string()).collect();
+    let text: String = (0..12u16)
+        .flat_map(|y| (0..120u16).map(move |x| (x, y)))
+        .map(|p| buf[p].symbol().to_string())
+        .collect();
     assert!(text.contains('✗') && text.contains('⏸'));
-    let coloured: Vec<_> = buf.content().iter().filter(|c| c.fg != Color::Reset || c.bg != Color::Reset).map(|c| (c.symbol().to_string(), c.fg, c.bg)).collect();
+    let coloured: Vec<_> = buf
+        .content()
+        .iter()
+        .filter(|c| c.fg != Color::Reset || c.bg != Color::Reset)
+        .map(|c| (c.symbol().to_string(), c.fg, c.bg))
+        .collect();
     assert!(coloured.is_empty(), "{coloured:?}");
 }

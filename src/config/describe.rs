@@ -55,11 +55,11 @@ fn write_all(
     writeln!(out, "  api: {}", redact_url(&gh.api_url))?;
     writeln!(
         out,
-        "  token: GH_TOKEN ({}), then GITHUB_TOKEN ({}), then {}then `gh auth token --hostname {}`",
+        "  token: GH_TOKEN ({}), then GITHUB_TOKEN ({}), {}then `gh auth token --hostname {}`",
         presence(env, "GH_TOKEN"),
         presence(env, "GITHUB_TOKEN"),
         if gh.token_command.is_some() {
-            "token_command (set), "
+            "then token_command (set), "
         } else {
             ""
         },
@@ -113,7 +113,11 @@ fn write_all(
     writeln!(out)?;
     writeln!(out, "notify")?;
     match &n.slack_webhook_env {
-        Some(name) => writeln!(out, "  slack: webhook from ${name} ({})", presence(env, name))?,
+        Some(name) => writeln!(
+            out,
+            "  slack: webhook from ${name} ({})",
+            presence(env, name)
+        )?,
         None => writeln!(out, "  slack: off")?,
     }
     match (&n.telegram_bot_token_env, &n.telegram_chat_id) {
@@ -195,7 +199,7 @@ fn environment(out: &mut String, config: &Config, env: &EnvironmentConfig) -> st
             )?,
             None => writeln!(out, "    version: body of {}", redact_url(&v.url))?,
         },
-        None => writeln!(out, "    version: from the last deployment")?,
+        None => writeln!(out, "    version: not configured")?,
     }
     match &env.rollback {
         None => writeln!(out, "    rollback: none")?,

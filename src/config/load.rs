@@ -72,7 +72,8 @@ pub fn discover_from(
     env_value: Option<OsString>,
     default: Option<PathBuf>,
 ) -> Result<PathBuf, ConfigError> {
-    let (path, origin) = resolve_from(explicit, env_value, default).ok_or(ConfigError::NoConfigDir)?;
+    let (path, origin) =
+        resolve_from(explicit, env_value, default).ok_or(ConfigError::NoConfigDir)?;
     if path.exists() {
         Ok(path)
     } else {
@@ -194,7 +195,10 @@ mod tests {
     fn default_is_last() {
         let dir = tempfile::tempdir().unwrap();
         let default = touch(dir.path(), "cockpit.toml");
-        assert_eq!(discover_from(None, None, Some(default.clone())).unwrap(), default);
+        assert_eq!(
+            discover_from(None, None, Some(default.clone())).unwrap(),
+            default
+        );
     }
 
     #[test]

@@ -49,7 +49,9 @@ impl Config {
 
     /// The repo with this `owner/name` (compared ASCII-case-insensitively, like GitHub does).
     pub fn repo(&self, name: &str) -> Option<&RepoConfig> {
-        self.repos.iter().find(|r| r.name.eq_ignore_ascii_case(name))
+        self.repos
+            .iter()
+            .find(|r| r.name.eq_ignore_ascii_case(name))
     }
 }
 

@@ -183,7 +183,12 @@ fn environments(config: &Config, p: &mut Problems) {
             );
         }
         match &env.repo {
-            Some(repo) if !config.repos.iter().any(|r| r.name.eq_ignore_ascii_case(repo)) => {
+            Some(repo)
+                if !config
+                    .repos
+                    .iter()
+                    .any(|r| r.name.eq_ignore_ascii_case(repo)) =>
+            {
                 p.at(
                     path.at("repo"),
                     format!(
@@ -315,7 +320,10 @@ fn rollback(env: &EnvironmentConfig, rb: &RollbackConfig, path: &KeyPath, p: &mu
         (Transport::Local, None) => {}
     }
     if rb.port == Some(0) {
-        p.at(path.at("port"), "port 0 is not valid: expected 1 to 65535 (default 22)");
+        p.at(
+            path.at("port"),
+            "port 0 is not valid: expected 1 to 65535 (default 22)",
+        );
     }
     if rb.command.is_empty() {
         p.at(
@@ -385,14 +393,28 @@ fn monitor(config: &Config, path: &KeyPath, p: &mut Problems) {
             );
         }
     }
-    positive(m.cutover_window, &path.at("cutover_window"), "cutover_window", p);
-    positive(m.cutover_interval, &path.at("cutover_interval"), "cutover_interval", p);
+    positive(
+        m.cutover_window,
+        &path.at("cutover_window"),
+        "cutover_window",
+        p,
+    );
+    positive(
+        m.cutover_interval,
+        &path.at("cutover_interval"),
+        "cutover_interval",
+        p,
+    );
 }
 
 fn notify(config: &Config, path: &KeyPath, p: &mut Problems) {
     let n = &config.notify;
     for (key, value, example) in [
-        ("slack_webhook_env", &n.slack_webhook_env, "COCKPIT_SLACK_WEBHOOK"),
+        (
+            "slack_webhook_env",
+            &n.slack_webhook_env,
+            "COCKPIT_SLACK_WEBHOOK",
+        ),
         (
             "telegram_bot_token_env",
             &n.telegram_bot_token_env,
@@ -515,8 +537,9 @@ pub fn redact_url(url: &str) -> String {
     let Ok(mut parsed) = reqwest::Url::parse(url) else {
         return url.to_owned();
     };
+    let mut changed = false;
     if parsed.password().is_some() {
-        let _ = parsed.set_password(Some("***"));
+        changed = parsed.set_password(Some("***")).is_ok();
     }
     if parsed.query().is_some() {
         let pairs: Vec<(String, String)> = parsed
@@ -526,13 +549,25 @@ pub fn redact_url(url: &str) -> String {
                 let secret = ["token", "key", "secret", "pass", "auth", "sig", "cred"]
                     .iter()
                     .any(|s| lower.contains(s));
-                let v = if secret { "***".to_owned() } else { v.into_owned() };
+                let v = if secret {
+                    changed = true;
+                    "***".to_owned()
+                } else {
+                    v.into_owned()
+                };
                 (k.into_owned(), v)
             })
             .collect();
-        parsed.query_pairs_mut().clear().extend_pairs(pairs);
+        if changed {
+            parsed.query_pairs_mut().clear().extend_pairs(pairs);
+        }
     }
-    parsed.to_string()
+    // Unchanged URLs are shown exactly as written (parsing would normalise them).
+    if changed {
+        parsed.to_string()
+    } else {
+        url.to_owned()
+    }
 }
 
 fn positive(value: Duration, path: &KeyPath, key: &str, p: &mut Problems) {
@@ -636,6 +671,10 @@ mod tests {
             redact_url("https://user:hunter2@h.example/x?token=abc&full=1"),
             "https://user:***@h.example/x?token=***&full=1"
         );
-        assert_eq!(redact_url("https://h.example/health"), "https://h.example/health");
+        assert_eq!(redact_url("https://h.example"), "https://h.example");
+        assert_eq!(
+            redact_url("https://h.example/x?full=1"),
+            "https://h.example/x?full=1"
+        );
     }
 }

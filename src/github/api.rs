@@ -43,7 +43,11 @@ pub trait GitHub: Send + Sync {
     ) -> BoxFuture<'a, ApiResult<Fetched<Vec<WorkflowRun>>>>;
 
     /// One run by id.
-    fn get_run<'a>(&'a self, repo: &'a str, run_id: u64) -> BoxFuture<'a, ApiResult<Fetched<WorkflowRun>>>;
+    fn get_run<'a>(
+        &'a self,
+        repo: &'a str,
+        run_id: u64,
+    ) -> BoxFuture<'a, ApiResult<Fetched<WorkflowRun>>>;
 
     /// Jobs (with steps) of the run's latest attempt.
     fn list_jobs<'a>(

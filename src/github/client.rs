@@ -286,7 +286,11 @@ impl GitHub for HttpGitHub {
         .boxed()
     }
 
-    fn get_run<'a>(&'a self, repo: &'a str, run_id: u64) -> BoxFuture<'a, ApiResult<Fetched<WorkflowRun>>> {
+    fn get_run<'a>(
+        &'a self,
+        repo: &'a str,
+        run_id: u64,
+    ) -> BoxFuture<'a, ApiResult<Fetched<WorkflowRun>>> {
         async move {
             self.get_json(&format!("/repos/{repo}/actions/runs/{run_id}"))
                 .await

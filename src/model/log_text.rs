@@ -96,7 +96,11 @@ impl LogText {
             return None;
         }
         let finder = memmem::Finder::new(needle.as_bytes());
-        let from = self.starts.get(line + 1).copied().unwrap_or(self.bytes.len());
+        let from = self
+            .starts
+            .get(line + 1)
+            .copied()
+            .unwrap_or(self.bytes.len());
         let hit = finder
             .find(&self.bytes[from..])
             .map(|p| p + from)
@@ -122,6 +126,8 @@ fn raw_line<'a>(bytes: &'a [u8], starts: &[usize], i: usize) -> &'a [u8] {
     let start = starts[i];
     let end = starts.get(i + 1).map(|e| e - 1).unwrap_or(bytes.len());
     let line = &bytes[start..end.max(start)];
+    // The last line keeps its newline (no next start to stop before).
+    let line = line.strip_suffix(b"\n").unwrap_or(line);
     line.strip_suffix(b"\r").unwrap_or(line)
 }
 

@@ -193,7 +193,9 @@ impl Model {
     }
 
     pub fn selected_run(&self) -> Option<&RunEntry> {
-        self.visible.get(self.selected).and_then(|&i| self.runs.get(i))
+        self.visible
+            .get(self.selected)
+            .and_then(|&i| self.runs.get(i))
     }
 
     pub fn find_run(&self, repo: &str, run_id: u64) -> Option<&RunEntry> {
@@ -215,9 +217,7 @@ impl Model {
 
     /// Stale: a source failed its last poll, or has not refreshed for twice its interval.
     pub fn is_stale(&self, now: DateTime<Utc>) -> bool {
-        self.sources
-            .values()
-            .any(|s| s.is_stale(now, &self.poll))
+        self.sources.values().any(|s| s.is_stale(now, &self.poll))
     }
 
     pub fn last_error(&self) -> Option<&str> {

@@ -153,9 +153,12 @@ pub fn detail_rows(jobs: &[Job]) -> Vec<DetailRow<'_>> {
 
 /// The first failed step of a job, the one to highlight.
 pub fn failed_step(job: &Job) -> Option<&Step> {
-    job.steps
-        .iter()
-        .find(|s| matches!(s.conclusion, Some(Conclusion::Failure | Conclusion::TimedOut)))
+    job.steps.iter().find(|s| {
+        matches!(
+            s.conclusion,
+            Some(Conclusion::Failure | Conclusion::TimedOut)
+        )
+    })
 }
 
 #[cfg(test)]

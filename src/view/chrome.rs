@@ -8,8 +8,8 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use super::fmt;
-use crate::model::{InputPurpose, Level, Model, Screen};
 use crate::keymap::Context;
+use crate::model::{InputPurpose, Level, Model, Screen};
 use crate::theme::Theme;
 
 pub fn header(frame: &mut Frame, area: Rect, m: &Model, theme: &Theme, now: DateTime<Utc>) {
@@ -33,7 +33,10 @@ pub fn header(frame: &mut Frame, area: Rect, m: &Model, theme: &Theme, now: Date
     }
     spans.push(sep.clone());
     match m.data_fetched_at() {
-        Some(at) => spans.push(Span::styled(format!("data {} old", fmt::age(at, now)), base)),
+        Some(at) => spans.push(Span::styled(
+            format!("data {} old", fmt::age(at, now)),
+            base,
+        )),
         None => spans.push(Span::styled("loading…", base)),
     }
     if let Some(wait) = &m.rate_wait {
@@ -96,7 +99,10 @@ pub fn footer(frame: &mut Frame, area: Rect, m: &Model, theme: &Theme) {
             ));
         }
         for (key, desc) in m.keymap.hints(&[ctx, Context::Global]) {
-            spans.push(Span::styled(key, theme.style(theme.accent).add_modifier(Modifier::BOLD)));
+            spans.push(Span::styled(
+                key,
+                theme.style(theme.accent).add_modifier(Modifier::BOLD),
+            ));
             spans.push(Span::styled(format!(" {desc}  "), theme.style(theme.muted)));
         }
         Line::from(spans)

@@ -8,14 +8,13 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use super::fmt;
-use crate::model::runs::{detail_rows, failed_step, status_word, DetailRow};
 use crate::model::Model;
+use crate::model::runs::{DetailRow, detail_rows, failed_step, status_word};
 use crate::theme::Theme;
 
 pub fn draw(frame: &mut Frame, area: Rect, m: &Model, theme: &Theme, now: DateTime<Utc>) {
     let Some(d) = &m.detail else { return };
-    let [summary, list] =
-        Layout::vertical([Constraint::Length(3), Constraint::Min(1)]).areas(area);
+    let [summary, list] = Layout::vertical([Constraint::Length(3), Constraint::Min(1)]).areas(area);
     let muted = theme.style(theme.muted);
     let mut lines = Vec::new();
     match m.detail_run() {
@@ -30,9 +29,16 @@ pub fn draw(frame: &mut Frame, area: Rect, m: &Model, theme: &Theme, now: DateTi
                 ),
                 Span::raw("  "),
                 Span::raw(r.title().to_string()),
-                Span::styled(format!("  {}", status_word(r.status, r.conclusion)), theme.style(color)),
+                Span::styled(
+                    format!("  {}", status_word(r.status, r.conclusion)),
+                    theme.style(color),
+                ),
             ]));
-            let attempt = r.run_attempt.filter(|a| *a > 1).map(|a| format!(" · attempt {a}")).unwrap_or_default();
+            let attempt = r
+                .run_attempt
+                .filter(|a| *a > 1)
+                .map(|a| format!(" · attempt {a}"))
+                .unwrap_or_default();
             lines.push(Line::from(Span::styled(
                 format!(
                     "{} · {} · {} · by {} · started {} ago · {}{attempt}",
@@ -41,12 +47,19 @@ pub fn draw(frame: &mut Frame, area: Rect, m: &Model, theme: &Theme, now: DateTi
                     r.event,
                     r.actor.as_ref().map(|a| a.login.as_str()).unwrap_or("-"),
                     fmt::age(r.run_started_at.unwrap_or(r.created_at), now),
-                    fmt::elapsed(r.run_started_at.or(Some(r.created_at)), (!r.is_active()).then_some(r.updated_at), now),
+                    fmt::elapsed(
+                        r.run_started_at.or(Some(r.created_at)),
+                        (!r.is_active()).then_some(r.updated_at),
+                        now
+                    ),
                 ),
                 muted,
             )));
         }
-        None => lines.push(Line::from(Span::styled(format!("run {} (not in the current list)", d.run_id), muted))),
+        None => lines.push(Line::from(Span::styled(
+            format!("run {} (not in the current list)", d.run_id),
+            muted,
+        ))),
     }
     let js = m.jobs.get(&d.run_id);
     let status = match js {
@@ -57,7 +70,11 @@ pub fn draw(frame: &mut Frame, area: Rect, m: &Model, theme: &Theme, now: DateTi
             None => format!("{} jobs", js.jobs.len()),
         },
     };
-    let status_style = if js.and_then(|j| j.error.as_ref()).is_some() { theme.style(theme.warn) } else { muted };
+    let status_style = if js.and_then(|j| j.error.as_ref()).is_some() {
+        theme.style(theme.warn)
+    } else {
+        muted
+    };
     lines.push(Line::from(Span::styled(status, status_style)));
     frame.render_widget(Paragraph::new(lines), summary);
 
@@ -72,18 +89,27 @@ pub fn draw(frame: &mut Frame, area: Rect, m: &Model, theme: &Theme, now: DateTi
         .map(|(i, row)| {
             let line = match row {
                 DetailRow::Job(job) => {
-                    let (sym, color) = fmt::status_symbol(Some(job.status), job.conclusion, theme, now);
+                    let (sym, color) =
+                        fmt::status_symbol(Some(job.status), job.conclusion, theme, now);
                     Line::from(vec![
                         Span::styled(format!("{sym} "), theme.style(color)),
-                        Span::styled(job.name.clone(), theme.style(theme.fg).add_modifier(Modifier::BOLD)),
                         Span::styled(
-                            format!("  {}  {}", status_word(Some(job.status), job.conclusion), fmt::elapsed(job.started_at, job.completed_at, now)),
+                            job.name.clone(),
+                            theme.style(theme.fg).add_modifier(Modifier::BOLD),
+                        ),
+                        Span::styled(
+                            format!(
+                                "  {}  {}",
+                                status_word(Some(job.status), job.conclusion),
+                                fmt::elapsed(job.started_at, job.completed_at, now)
+                            ),
                             muted,
                         ),
                     ])
                 }
                 DetailRow::Step(job, step) => {
-                    let (sym, color) = fmt::status_symbol(Some(step.status), step.conclusion, theme, now);
+                    let (sym, color) =
+                        fmt::status_symbol(Some(step.status), step.conclusion, theme, now);
                     let failed = failed_step(job).is_some_and(|f| f.number == step.number);
                     let name_style = if failed {
                         theme.style(theme.fail).add_modifier(Modifier::BOLD)
@@ -94,15 +120,28 @@ pub fn draw(frame: &mut Frame, area: Rect, m: &Model, theme: &Theme, now: DateTi
                         Span::raw("    "),
                         Span::styled(format!("{sym} "), theme.style(color)),
                         Span::styled(format!("{:>2}. {}", step.number, step.name), name_style),
-                        Span::styled(format!("  {}", fmt::elapsed(step.started_at, step.completed_at, now)), muted),
+                        Span::styled(
+                            format!(
+                                "  {}",
+                                fmt::elapsed(step.started_at, step.completed_at, now)
+                            ),
+                            muted,
+                        ),
                     ];
                     if failed {
-                        spans.push(Span::styled("  ◀ failed here (l: logs)", theme.style(theme.fail)));
+                        spans.push(Span::styled(
+                            "  ◀ failed here (l: logs)",
+                            theme.style(theme.fail),
+                        ));
                     }
                     Line::from(spans)
                 }
             };
-            if i == d.selected { line.style(theme.selected()) } else { line }
+            if i == d.selected {
+                line.style(theme.selected())
+            } else {
+                line
+            }
         })
         .collect();
     frame.render_widget(Paragraph::new(lines), list);

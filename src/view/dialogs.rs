@@ -18,7 +18,10 @@ pub fn draw(frame: &mut Frame, m: &Model, theme: &Theme) {
             let lines = vec![
                 Line::from(vec![
                     Span::raw(format!("{} ", capitalise(mutation.kind.verb()))),
-                    Span::styled(mutation.label.clone(), theme.style(theme.accent).add_modifier(Modifier::BOLD)),
+                    Span::styled(
+                        mutation.label.clone(),
+                        theme.style(theme.accent).add_modifier(Modifier::BOLD),
+                    ),
                     Span::raw(format!(" in {}?", mutation.repo)),
                 ]),
                 Line::raw(""),
@@ -59,17 +62,26 @@ fn help(frame: &mut Frame, m: &Model, theme: &Theme) {
     ];
     let mut lines = Vec::new();
     for (ctx, title) in sections {
-        lines.push(Line::from(Span::styled(title, theme.style(theme.accent).add_modifier(Modifier::BOLD))));
+        lines.push(Line::from(Span::styled(
+            title,
+            theme.style(theme.accent).add_modifier(Modifier::BOLD),
+        )));
         for b in m.keymap.bindings.iter().filter(|b| b.context == ctx) {
             let keys: Vec<String> = b.keys.iter().map(|k| k.label()).collect();
             lines.push(Line::from(vec![
-                Span::styled(format!("  {:<14}", keys.join(" ")), theme.style(theme.fg).add_modifier(Modifier::BOLD)),
+                Span::styled(
+                    format!("  {:<14}", keys.join(" ")),
+                    theme.style(theme.fg).add_modifier(Modifier::BOLD),
+                ),
                 Span::styled(b.desc, theme.style(theme.muted)),
             ]));
         }
     }
     lines.push(Line::raw(""));
-    lines.push(Line::from(Span::styled("Mouse: click selects, click again opens, wheel scrolls.  Esc closes.", theme.style(theme.muted))));
+    lines.push(Line::from(Span::styled(
+        "Mouse: click selects, click again opens, wheel scrolls.  Esc closes.",
+        theme.style(theme.muted),
+    )));
     let height = lines.len() as u16 + 2;
     popup(frame, theme, " Help — keys ", lines, 60, height);
 }
@@ -81,11 +93,20 @@ fn popup(frame: &mut Frame, theme: &Theme, title: &str, lines: Vec<Line>, width:
         .border_type(BorderType::Rounded)
         .title(title)
         .border_style(theme.style(theme.accent));
-    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }).block(block), area);
+    frame.render_widget(
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: false })
+            .block(block),
+        area,
+    );
 }
 
 fn centered(area: Rect, width: u16, height: u16) -> Rect {
-    let [v] = Layout::vertical([Constraint::Length(height.min(area.height))]).flex(Flex::Center).areas(area);
-    let [h] = Layout::horizontal([Constraint::Length(width.min(area.width))]).flex(Flex::Center).areas(v);
+    let [v] = Layout::vertical([Constraint::Length(height.min(area.height))])
+        .flex(Flex::Center)
+        .areas(area);
+    let [h] = Layout::horizontal([Constraint::Length(width.min(area.width))])
+        .flex(Flex::Center)
+        .areas(v);
     h
 }

@@ -14,7 +14,10 @@ pub fn draw(frame: &mut Frame, area: Rect, m: &Model, theme: &Theme) {
     let [title, body] = Layout::vertical([Constraint::Length(1), Constraint::Min(1)]).areas(area);
     let muted = theme.style(theme.muted);
     let info = match (&log.text, &log.error) {
-        (_, Some(e)) => Span::styled(format!("  could not load the log: {e}"), theme.style(theme.fail)),
+        (_, Some(e)) => Span::styled(
+            format!("  could not load the log: {e}"),
+            theme.style(theme.fail),
+        ),
         (None, None) => Span::styled("  loading…", muted),
         (Some(t), None) => Span::styled(
             format!(
@@ -23,14 +26,20 @@ pub fn draw(frame: &mut Frame, area: Rect, m: &Model, theme: &Theme) {
                 t.line_count(),
                 t.error_count(),
                 if t.error_count() == 1 { "" } else { "s" },
-                log.search.as_ref().map(|s| format!(" · search {s:?}")).unwrap_or_default()
+                log.search
+                    .as_ref()
+                    .map(|s| format!(" · search {s:?}"))
+                    .unwrap_or_default()
             ),
             muted,
         ),
     };
     frame.render_widget(
         Paragraph::new(Line::from(vec![
-            Span::styled(format!("log: {}", log.title), theme.style(theme.accent).add_modifier(Modifier::BOLD)),
+            Span::styled(
+                format!("log: {}", log.title),
+                theme.style(theme.accent).add_modifier(Modifier::BOLD),
+            ),
             info,
         ])),
         title,
@@ -52,7 +61,11 @@ pub fn draw(frame: &mut Frame, area: Rect, m: &Model, theme: &Theme) {
                 Span::styled(format!("{:>gutter$} ", i + 1), muted),
                 Span::styled(content.into_owned(), style),
             ]);
-            if i == log.cursor { line.style(theme.selected()) } else { line }
+            if i == log.cursor {
+                line.style(theme.selected())
+            } else {
+                line
+            }
         })
         .collect();
     frame.render_widget(Paragraph::new(lines), body);

@@ -75,11 +75,18 @@ pub fn draw(frame: &mut Frame, area: Rect, m: &Model, theme: &Theme, now: DateTi
             cells.push(Cell::from(format!("#{}", r.run_number)));
             cells.push(Cell::from(r.head_branch.clone().unwrap_or_default()));
             if wide {
-                cells.push(Cell::from(Span::styled(r.event.clone(), theme.style(theme.muted))));
+                cells.push(Cell::from(Span::styled(
+                    r.event.clone(),
+                    theme.style(theme.muted),
+                )));
             }
             cells.push(Cell::from(r.title().to_string()));
             if wide {
-                let actor = r.actor.as_ref().map(|a| a.login.clone()).unwrap_or_default();
+                let actor = r
+                    .actor
+                    .as_ref()
+                    .map(|a| a.login.clone())
+                    .unwrap_or_default();
                 cells.push(Cell::from(Span::styled(actor, theme.style(theme.muted))));
             }
             cells.push(Cell::from(Span::styled(

@@ -158,7 +158,7 @@ impl Harness {
                 }
             }
             Cmd::FetchRun { repo, run_id } => {
-                let result = gh.get_run(&repo, run_id).await;
+                let result = gh.get_run(&repo, run_id).await.map(Box::new);
                 Msg::Run { repo, result }
             }
             Cmd::FetchLog { repo, job_id } => {
