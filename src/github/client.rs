@@ -17,6 +17,9 @@ use octocrab::Octocrab;
 use octocrab::service::middleware::retry::RetryConfig;
 use serde::de::DeserializeOwned;
 
+/// What octocrab's raw calls answer with.
+type OctoBody = http_body_util::combinators::BoxBody<Bytes, octocrab::Error>;
+
 use super::api::{ApiResult, ClientStats, Fetched, GitHub, RateInfo};
 use super::error::ApiError;
 use super::models::{Job, JobsPage, RateLimitResponse, WorkflowRun, WorkflowRunsPage};
@@ -140,13 +143,30 @@ impl HttpGitHub {
         path: &str,
         headers: HeaderMap,
     ) -> ApiResult<(StatusCode, HeaderMap, Bytes)> {
+        self.exchange(self.octo._get_with_headers(path, Some(headers)))
+            .await
+    }
+
+    /// A POST that is sent exactly once, whatever happens.
+    async fn post_once(&self, path: &str, body: serde_json::Value) -> ApiResult<()> {
+        let (status, headers, body) = self.exchange(self.octo._post(path, Some(&body))).await?;
+        self.quota_costing.fetch_add(1, Ordering::Relaxed);
+        if status.is_success() {
+            Ok(())
+        } else {
+            Err(self.fail(self.classify(path, status, &headers, &body)))
+        }
+    }
+
+    /// Awaits one octocrab request and its whole body within the timeout, and records the
+    /// rate limit it reports.
+    async fn exchange(
+        &self,
+        request: impl Future<Output = octocrab::Result<http::Response<OctoBody>>>,
+    ) -> ApiResult<(StatusCode, HeaderMap, Bytes)> {
         let secs = self.timeout.as_secs().max(1);
         let call = async {
-            let resp = self
-                .octo
-                ._get_with_headers(path, Some(headers))
-                .await
-                .map_err(map_octo_error)?;
+            let resp = request.await.map_err(map_octo_error)?;
             let (parts, body) = resp.into_parts();
             let body = body.collect().await.map_err(map_octo_error)?.to_bytes();
             Ok::<_, ApiError>((parts.status, parts.headers, body))
@@ -157,32 +177,6 @@ impl HttpGitHub {
             .map_err(|e| self.fail(with_secs(e, secs)))?;
         self.record_rate(&headers);
         Ok((status, headers, body))
-    }
-
-    /// A POST that is sent exactly once, whatever happens.
-    async fn post_once(&self, path: &str, body: serde_json::Value) -> ApiResult<()> {
-        let secs = self.timeout.as_secs().max(1);
-        let call = async {
-            let resp = self
-                .octo
-                ._post(path, Some(&body))
-                .await
-                .map_err(map_octo_error)?;
-            let (parts, body) = resp.into_parts();
-            let body = body.collect().await.map_err(map_octo_error)?.to_bytes();
-            Ok::<_, ApiError>((parts.status, parts.headers, body))
-        };
-        let (status, headers, body) = tokio::time::timeout(self.timeout, call)
-            .await
-            .map_err(|_| self.fail(ApiError::Timeout { secs }))?
-            .map_err(|e| self.fail(with_secs(e, secs)))?;
-        self.record_rate(&headers);
-        self.quota_costing.fetch_add(1, Ordering::Relaxed);
-        if status.is_success() {
-            Ok(())
-        } else {
-            Err(self.fail(self.classify(path, status, &headers, &body)))
-        }
     }
 
     fn fail(&self, e: ApiError) -> ApiError {

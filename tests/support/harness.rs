@@ -23,8 +23,7 @@ use cockpit::clock::{Clock, ManualClock, SharedClock};
 use cockpit::github::client::{ClientOptions, HttpGitHub};
 use cockpit::github::{ClientStats, GitHub};
 use cockpit::model::Model;
-use cockpit::model::log_text::LogText;
-use cockpit::msg::{Cmd, Msg, MutationKind};
+use cockpit::msg::{Cmd, Msg};
 use cockpit::sim::{RecordedRequest, SimOptions, SimStats, Simulator};
 use cockpit::update::update;
 
@@ -134,60 +133,9 @@ impl Harness {
         }
     }
 
-    /// One command on the real client, like `effects::spawn` but awaited in place:
-    /// the rate limit seen first (as `effects` sends it), then the outcome.
+    /// One command on the real client through the app's own effects, awaited in place.
     async fn execute(&self, cmd: Cmd) -> Vec<Msg> {
-        let gh: &dyn GitHub = &*self.github;
-        let msg = match cmd {
-            Cmd::FetchRuns(source) => {
-                let result = gh
-                    .list_runs(
-                        &source.repo,
-                        source.workflow.as_deref(),
-                        source.branch.as_deref(),
-                    )
-                    .await;
-                Msg::Runs { source, result }
-            }
-            Cmd::FetchJobs { repo, run_id } => {
-                let result = gh.list_jobs(&repo, run_id).await;
-                Msg::Jobs {
-                    repo,
-                    run_id,
-                    result,
-                }
-            }
-            Cmd::FetchRun { repo, run_id } => {
-                let result = gh.get_run(&repo, run_id).await.map(Box::new);
-                Msg::Run { repo, result }
-            }
-            Cmd::FetchLog { repo, job_id } => {
-                let result = gh
-                    .job_log(&repo, job_id)
-                    .await
-                    .map(|bytes| Arc::new(LogText::new(bytes)));
-                Msg::Log { job_id, result }
-            }
-            Cmd::Mutate(mutation) => {
-                let result = match mutation.kind {
-                    MutationKind::RerunFailed => {
-                        gh.rerun(&mutation.repo, mutation.run_id, true).await
-                    }
-                    MutationKind::RerunAll => {
-                        gh.rerun(&mutation.repo, mutation.run_id, false).await
-                    }
-                    MutationKind::Cancel => gh.cancel(&mutation.repo, mutation.run_id).await,
-                };
-                Msg::MutationDone { mutation, result }
-            }
-            Cmd::OpenUrl(_) | Cmd::Bell | Cmd::Quit => return Vec::new(),
-        };
-        let mut out = Vec::with_capacity(2);
-        if let Some(rate) = gh.last_rate() {
-            out.push(Msg::Rate(rate));
-        }
-        out.push(msg);
-        out
+        cockpit::effects::perform(cmd, &*self.github).await
     }
 
     /// Moves the clock one step and ticks.
