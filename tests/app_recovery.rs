@@ -362,3 +362,45 @@ async fn watching_the_demo_without_the_detail_view() {
     assert_eq!(report.unconditional_repeats, 0);
     assert!(h.model.last_error().is_none());
 }
+
+/// A change on the server is on screen within `active_poll` (plus one clock step of this
+/// driver): measured in simulated time against a second client watching the same run.
+#[tokio::test]
+async fn a_change_shows_within_active_poll() {
+    let mut h = Harness::demo().await;
+    let active = h.model.poll.active;
+    let probe = HttpGitHub::new(ClientOptions {
+        api_url: h.sim.base_url(),
+        token: None,
+        token_source: "test".into(),
+        timeout: Duration::from_secs(5),
+        clock: Arc::new(h.clock.clone()) as SharedClock,
+    })
+    .unwrap();
+    let done = |s: Option<RunStatus>| s == Some(RunStatus::Completed);
+    // Find the moment the simulator first reports run 9003 (Deploy Staging) completed.
+    let mut changed_at = None;
+    for _ in 0..400 {
+        let run = probe.get_run(REPO, 9003).await.unwrap().value;
+        if done(run.status) {
+            changed_at = Some(h.now());
+            break;
+        }
+        h.tick().await;
+    }
+    let changed_at = changed_at.expect("run 9003 never completed in the scenario");
+    let seen = h
+        .run_until(Duration::from_secs(30), |h| {
+            h.model
+                .runs
+                .iter()
+                .any(|e| e.run.id == 9003 && done(e.run.status))
+        })
+        .await;
+    assert!(seen, "the model never showed run 9003 completed");
+    let lag = (h.now() - changed_at).to_std().unwrap();
+    assert!(
+        lag <= active + h.step,
+        "shown {lag:?} after the change (active_poll {active:?})"
+    );
+}

@@ -596,3 +596,15 @@ fn open_run_that_left_the_list_is_fetched_by_id() {
     );
     assert_eq!(m.detail_run().unwrap().run.run_number, 312);
 }
+
+#[test]
+fn o_opens_the_selected_run_in_the_browser() {
+    let mut m = fresh(&model_with_runs(release_day(t0()), t0()));
+    select(&mut m, 312);
+    assert_eq!(
+        key(&mut m, 'o'),
+        vec![Cmd::OpenUrl(
+            "https://github.com/acme/shop/actions/runs/9002".into()
+        )]
+    );
+}
