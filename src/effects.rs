@@ -8,13 +8,17 @@ use tokio::sync::mpsc::UnboundedSender;
 use crate::clock::SharedClock;
 use crate::github::GitHub;
 use crate::github::error::ApiError;
+use crate::health::Prober;
 use crate::model::log_text::LogText;
 use crate::msg::{Cmd, Msg, MutationKind};
+use crate::notify::{Notice, NoticeLevel, Notifier};
 
 /// Every backend the app talks to, behind traits.
 #[derive(Clone)]
 pub struct Backends {
     pub github: Arc<dyn GitHub>,
+    pub prober: Arc<dyn Prober>,
+    pub notifier: Arc<dyn Notifier>,
     pub clock: SharedClock,
 }
 
@@ -24,6 +28,60 @@ pub fn spawn(cmd: Cmd, backends: &Backends, tx: &UnboundedSender<Msg>) {
     match cmd {
         Cmd::OpenUrl(url) => open_url(&url),
         Cmd::Bell | Cmd::Quit => {}
+        Cmd::Probe { env, check, config } => {
+            let prober = backends.prober.clone();
+            let tx = tx.clone();
+            tokio::spawn(async move {
+                let outcome = prober.probe(&config).await;
+                let _ = tx.send(Msg::Probe {
+                    env,
+                    check,
+                    outcome,
+                });
+            });
+        }
+        Cmd::FetchVersion {
+            env,
+            source,
+            timeout,
+        } => {
+            let prober = backends.prober.clone();
+            let tx = tx.clone();
+            tokio::spawn(async move {
+                let result = prober.version(&source, timeout).await;
+                let _ = tx.send(Msg::Version { env, result });
+            });
+        }
+        Cmd::Notify(a) => {
+            let notifier = backends.notifier.clone();
+            let now = backends.clock.now();
+            let tx = tx.clone();
+            tokio::spawn(async move {
+                let level = if a.alert {
+                    NoticeLevel::Alert
+                } else {
+                    NoticeLevel::Info
+                };
+                let mut notice = Notice::new(level, a.title, a.text, now);
+                if let Some(env) = a.environment {
+                    notice = notice.with_environment(env);
+                }
+                if let Some(link) = a.link {
+                    notice = notice.with_link(link);
+                }
+                for d in notifier.notify(&notice).await {
+                    match d.result {
+                        Ok(()) => {
+                            tracing::info!(channel = d.channel, title = %notice.title, "notice sent")
+                        }
+                        Err(e) => {
+                            tracing::warn!(channel = d.channel, error = %e, "notice not sent");
+                            let _ = tx.send(Msg::NotifyFailed(e));
+                        }
+                    }
+                }
+            });
+        }
         cmd => {
             let gh = backends.github.clone();
             let tx = tx.clone();
@@ -91,7 +149,22 @@ pub async fn perform(cmd: Cmd, gh: &dyn GitHub) -> Vec<Msg> {
             tracing::info!(action = ?mutation.kind, run_id = mutation.run_id, ok = result.is_ok(), "mutation finished");
             Msg::MutationDone { mutation, result }
         }
-        Cmd::OpenUrl(_) | Cmd::Bell | Cmd::Quit => return Vec::new(),
+        Cmd::FetchDeployments { env, repo, name } => {
+            let result = gh
+                .deployments(&repo, &name, crate::model::env::DEPLOYMENTS_SHOWN)
+                .await;
+            if let Err(e) = &result {
+                tracing::warn!(%repo, environment = %name, error = %e, "listing deployments failed");
+            }
+            Msg::Deployments { env, result }
+        }
+        // Not GitHub's: `spawn` routes these elsewhere.
+        Cmd::Probe { .. }
+        | Cmd::FetchVersion { .. }
+        | Cmd::Notify(_)
+        | Cmd::OpenUrl(_)
+        | Cmd::Bell
+        | Cmd::Quit => return Vec::new(),
     };
     let mut out = Vec::with_capacity(2);
     if let Some(rate) = gh.last_rate() {

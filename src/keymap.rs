@@ -14,6 +14,7 @@ pub enum Context {
     Runs,
     RunDetail,
     Logs,
+    Environments,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -232,6 +233,41 @@ const DEFAULTS: &[Row] = &[
         Action::OpenBrowser,
         Context::Global,
         "open in browser",
+        true,
+    ),
+    (
+        &["1"],
+        Action::ViewRuns,
+        Context::Global,
+        "Runs view",
+        false,
+    ),
+    (
+        &["2"],
+        Action::ViewEnvironments,
+        Context::Global,
+        "Environments view",
+        false,
+    ),
+    (
+        &["tab"],
+        Action::NextView,
+        Context::Global,
+        "next view",
+        true,
+    ),
+    (
+        &["shift-tab"],
+        Action::PrevView,
+        Context::Global,
+        "previous view",
+        false,
+    ),
+    (
+        &["w"],
+        Action::Watch,
+        Context::Environments,
+        "open/close the cutover window",
         true,
     ),
     (

@@ -8,10 +8,12 @@ pub mod effects;
 #[doc(hidden)]
 pub mod fixtures;
 pub mod github;
+pub mod health;
 pub mod keymap;
 pub mod logging;
 pub mod model;
 pub mod msg;
+pub mod notify;
 pub mod sim;
 pub mod status;
 pub mod theme;

@@ -10,6 +10,8 @@ use cockpit::clock::{SharedClock, SystemClock};
 use cockpit::config::{self, Config, ConfigError};
 use cockpit::effects::Backends;
 use cockpit::github::client::{ClientOptions, HttpGitHub};
+use cockpit::health::HttpProber;
+use cockpit::notify::HttpNotifier;
 use cockpit::sim::{SimOptions, Simulator};
 use cockpit::{demo, logging, status, theme, token, tui};
 
@@ -36,7 +38,7 @@ struct Cli {
 #[derive(Debug, Subcommand)]
 enum Command {
     /// The TUI against the embedded simulator: no token, no network.
-    Demo,
+    Demo(DemoArgs),
     /// One refresh, then print runs (and rate limit) and exit.
     Status {
         /// Print JSON instead of a table.
@@ -45,6 +47,15 @@ enum Command {
     },
     /// Parse and validate the config, print what was found (never secrets).
     CheckConfig,
+}
+
+#[derive(Debug, clap::Args)]
+struct DemoArgs {
+    /// Port for the simulator on 127.0.0.1 (default: a free one). Its control endpoint,
+    /// e.g. `curl -X POST -d '{"mode":"down"}' http://127.0.0.1:PORT/_sim/health/production`,
+    /// flips an environment's health or version while you watch.
+    #[arg(long, value_name = "PORT")]
+    sim_port: Option<u16>,
 }
 
 /// Errors the user fixes by changing their input: exit code 2.
@@ -91,15 +102,38 @@ fn main() -> ExitCode {
 async fn run(cli: Cli) -> Result<ExitCode> {
     let clock: SharedClock = Arc::new(SystemClock);
     match cli.command {
-        Some(Command::Demo) => {
-            let sim = Simulator::start(SimOptions::new(clock.clone()))
-                .await
-                .wrap_err("starting the embedded simulator")?;
+        Some(Command::Demo(args)) => {
+            let mut sim_opts = SimOptions::new(clock.clone());
+            sim_opts.port = args.sim_port.unwrap_or(0);
+            let sim = match Simulator::start(sim_opts).await {
+                Ok(sim) => sim,
+                // A port the user picked and cannot have: their input to change (exit 2).
+                Err(e) if args.sim_port.is_some_and(|p| p != 0) => {
+                    let port = args.sim_port.unwrap_or(0);
+                    return Err(UsageError(format!(
+                        "--sim-port {port}: cannot listen on 127.0.0.1:{port}: {e}"
+                    ))
+                    .into());
+                }
+                Err(e) => return Err(e).wrap_err("starting the embedded simulator"),
+            };
+            let story = demo::start_story(sim.control());
             let config = demo::config_for(&sim)?;
             let github = client(&config, None, "demo (no token)".into(), clock.clone())?;
             let theme = pick_theme(&cli.theme, &config)?;
             let model = tui::initial_model(&config, cli.read_only, clock.now());
-            tui::run(model, theme, Backends { github, clock }).await?;
+            tui::run(
+                model,
+                theme,
+                Backends {
+                    github,
+                    prober: prober()?,
+                    notifier: notifier(&config),
+                    clock,
+                },
+            )
+            .await?;
+            story.abort();
             sim.shutdown();
             Ok(ExitCode::SUCCESS)
         }
@@ -111,7 +145,15 @@ async fn run(cli: Cli) -> Result<ExitCode> {
         Some(Command::Status { json }) => {
             let (_, config) = config::discover_and_load(cli.config.as_deref())?;
             let github = authed_client(&config, clock.clone())?;
-            let report = status::collect(github, &tui::sources(&config), clock.now()).await;
+            let prober = prober()?;
+            let report = status::collect(
+                github,
+                &*prober,
+                &config,
+                &tui::sources(&config),
+                clock.now(),
+            )
+            .await;
             if json {
                 println!("{}", serde_json::to_string_pretty(&report)?);
             } else {
@@ -128,10 +170,36 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             let theme = pick_theme(&cli.theme, &config)?;
             let github = authed_client(&config, clock.clone())?;
             let model = tui::initial_model(&config, cli.read_only, clock.now());
-            tui::run(model, theme, Backends { github, clock }).await?;
+            tui::run(
+                model,
+                theme,
+                Backends {
+                    github,
+                    prober: prober()?,
+                    notifier: notifier(&config),
+                    clock,
+                },
+            )
+            .await?;
             Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+/// Slack/Telegram from `[notify]`; channels whose secrets are missing are named in the log.
+fn notifier(config: &Config) -> Arc<HttpNotifier> {
+    let env = |k: &str| std::env::var(k).ok();
+    let n = HttpNotifier::from_config(&config.notify, &env);
+    for problem in n.problems() {
+        tracing::warn!(%problem, "notification channel disabled");
+    }
+    Arc::new(n)
+}
+
+fn prober() -> Result<Arc<HttpProber>> {
+    Ok(Arc::new(
+        HttpProber::new().wrap_err("building the health-check client")?,
+    ))
 }
 
 fn pick_theme(flag: &Option<String>, config: &Config) -> Result<theme::Theme> {

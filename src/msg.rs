@@ -4,9 +4,11 @@ use std::sync::Arc;
 
 use crossterm::event::{KeyEvent, MouseEvent};
 
+use crate::config::{CheckConfig, VersionConfig};
 use crate::github::error::ApiError;
 use crate::github::models::{Job, WorkflowRun};
-use crate::github::{Fetched, RateInfo};
+use crate::github::{DeploymentState, Fetched, RateInfo};
+use crate::health::ProbeOutcome;
 use crate::model::SourceKey;
 use crate::model::log_text::LogText;
 
@@ -29,6 +31,12 @@ pub enum Action {
     RerunAll,
     Cancel,
     OpenBrowser,
+    ViewRuns,
+    ViewEnvironments,
+    NextView,
+    PrevView,
+    /// Open or close the selected environment's cutover window.
+    Watch,
     NextMatch,
     PrevMatch,
 }
@@ -66,15 +74,55 @@ pub enum Msg {
         result: Result<(), ApiError>,
     },
     Rate(RateInfo),
+    Probe {
+        env: usize,
+        check: usize,
+        outcome: ProbeOutcome,
+    },
+    Version {
+        env: usize,
+        result: Result<String, String>,
+    },
+    Deployments {
+        env: usize,
+        result: Result<Vec<DeploymentState>, ApiError>,
+    },
+    /// A Slack/Telegram notice could not be delivered (the error names no secret).
+    NotifyFailed(String),
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Cmd {
     FetchRuns(SourceKey),
-    FetchJobs { repo: String, run_id: u64 },
-    FetchRun { repo: String, run_id: u64 },
-    FetchLog { repo: String, job_id: u64 },
+    FetchJobs {
+        repo: String,
+        run_id: u64,
+    },
+    FetchRun {
+        repo: String,
+        run_id: u64,
+    },
+    FetchLog {
+        repo: String,
+        job_id: u64,
+    },
     Mutate(Mutation),
+    Probe {
+        env: usize,
+        check: usize,
+        config: Box<CheckConfig>,
+    },
+    FetchVersion {
+        env: usize,
+        source: VersionConfig,
+        timeout: std::time::Duration,
+    },
+    FetchDeployments {
+        env: usize,
+        repo: String,
+        name: String,
+    },
+    Notify(Announcement),
     OpenUrl(String),
     Bell,
     Quit,
@@ -112,4 +160,15 @@ pub struct Mutation {
     pub run_id: u64,
     /// "CI #42" — for messages.
     pub label: String,
+}
+
+/// Something worth telling the team (Slack, Telegram): what happened, where.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Announcement {
+    pub title: String,
+    pub text: String,
+    /// Bad news (down, unstable) rather than information.
+    pub alert: bool,
+    pub environment: Option<String>,
+    pub link: Option<String>,
 }

@@ -5,7 +5,9 @@ use std::sync::Arc;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
+use crate::config::Config;
 use crate::github::GitHub;
+use crate::health::{Health, Prober, overall};
 use crate::model::runs::status_word;
 use crate::model::{RunEntry, SourceKey};
 use crate::view::fmt;
@@ -17,10 +19,37 @@ pub struct StatusReport {
     pub runs: Vec<RunJson>,
     /// Filled by the gates issue; empty until then.
     pub gates: Vec<serde_json::Value>,
-    /// Filled by the environments issue; empty until then.
-    pub environments: Vec<serde_json::Value>,
+    pub environments: Vec<EnvJson>,
     /// Sources that could not be fetched (the report is partial when non-empty).
     pub errors: Vec<String>,
+}
+
+/// One environment after a single probe of each check. With one sample there are no
+/// thresholds to apply: a check that failed is `down`, one that passed is `up`.
+#[derive(Debug, Serialize)]
+pub struct EnvJson {
+    pub name: String,
+    pub protected: bool,
+    pub version: Option<String>,
+    pub health: Health,
+    pub checks: Vec<CheckJson>,
+    pub last_deployment: Option<DeploymentJson>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct CheckJson {
+    pub name: String,
+    pub state: Health,
+    pub latency_ms: Option<u64>,
+    pub last_error: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct DeploymentJson {
+    #[serde(rename = "ref")]
+    pub git_ref: String,
+    pub state: String,
+    pub at: DateTime<Utc>,
 }
 
 #[derive(Debug, Serialize)]
@@ -46,9 +75,90 @@ pub struct RunJson {
     pub created_at: DateTime<Utc>,
 }
 
-/// Fetches every source once, concurrently.
+/// Probes every environment once: its checks concurrently, its version, its deployments.
+pub async fn environments(
+    config: &Config,
+    github: &dyn GitHub,
+    prober: &dyn Prober,
+) -> (Vec<EnvJson>, Vec<String>) {
+    let mut out = Vec::new();
+    let mut errors = Vec::new();
+    for env in &config.environments {
+        let outcomes = futures::future::join_all(env.checks.iter().map(|c| prober.probe(c))).await;
+        let checks: Vec<CheckJson> = env
+            .checks
+            .iter()
+            .zip(outcomes)
+            .map(|(c, o)| CheckJson {
+                name: c.name.clone(),
+                state: if o.result.is_ok() {
+                    Health::Up
+                } else {
+                    Health::Down
+                },
+                latency_ms: o.http_status.map(|_| o.latency.as_millis() as u64),
+                last_error: o.result.err(),
+            })
+            .collect();
+        let version = match &env.version {
+            Some(v) => {
+                let timeout = env
+                    .checks
+                    .first()
+                    .map(|c| c.timeout)
+                    .unwrap_or(std::time::Duration::from_secs(5));
+                match prober.version(v, timeout).await {
+                    Ok(v) => Some(v),
+                    Err(e) => {
+                        errors.push(format!("{} version: {e}", env.name));
+                        None
+                    }
+                }
+            }
+            None => None,
+        };
+        let repo = config
+            .repo_for(env)
+            .map(|r| r.name.clone())
+            .unwrap_or_default();
+        let last_deployment = match github
+            .deployments(&repo, &env.name, crate::model::env::DEPLOYMENTS_SHOWN)
+            .await
+        {
+            Ok(list) => list
+                .iter()
+                .find(|d| d.state() == "success")
+                .map(|d| DeploymentJson {
+                    git_ref: d.deployment.git_ref.clone(),
+                    state: d.state().to_string(),
+                    at: d
+                        .status
+                        .as_ref()
+                        .map(|s| s.created_at)
+                        .unwrap_or(d.deployment.created_at),
+                }),
+            Err(e) => {
+                errors.push(format!("{} deployments: {e}", env.name));
+                None
+            }
+        };
+        out.push(EnvJson {
+            name: env.name.clone(),
+            protected: env.protected,
+            version,
+            health: overall(checks.iter().map(|c| c.state)),
+            checks,
+            last_deployment,
+        });
+    }
+    (out, errors)
+}
+
+/// Fetches every source once, concurrently, and probes every environment once.
 pub async fn collect(
     github: Arc<dyn GitHub>,
+    prober: &dyn Prober,
+    config: &Config,
     sources: &[SourceKey],
     now: DateTime<Utc>,
 ) -> StatusReport {
@@ -79,6 +189,8 @@ pub async fn collect(
             .then(b.run.id.cmp(&a.run.id))
     });
     runs.dedup_by(|a, b| a.run.id == b.run.id && a.repo == b.repo);
+    let (environments, env_errors) = environments(config, &*github, prober).await;
+    errors.extend(env_errors);
     let rate = match github.rate_limit().await {
         Ok(r) => Some(r),
         Err(_) => github.last_rate(),
@@ -107,7 +219,7 @@ pub async fn collect(
             })
             .collect(),
         gates: Vec::new(),
-        environments: Vec::new(),
+        environments,
         errors,
     }
 }
@@ -144,6 +256,46 @@ pub fn render_table(report: &StatusReport, now: DateTime<Utc>) -> String {
     }
     if report.runs.is_empty() {
         out.push_str("(no runs)\n");
+    }
+    if !report.environments.is_empty() {
+        out.push_str(&format!(
+            "\n{:<16} {:<9} {:<10} {:<16} {}\n",
+            "ENVIRONMENT", "HEALTH", "VERSION", "DEPLOYED", "CHECKS"
+        ));
+    }
+    for e in &report.environments {
+        let checks: Vec<String> = e
+            .checks
+            .iter()
+            .map(|c| match &c.last_error {
+                Some(err) => format!("{} {} ({err})", c.name, c.state.word()),
+                None => format!(
+                    "{} {} {}ms",
+                    c.name,
+                    c.state.word(),
+                    c.latency_ms.unwrap_or(0)
+                ),
+            })
+            .collect();
+        let name = if e.protected {
+            format!("{} [P]", e.name)
+        } else {
+            e.name.clone()
+        };
+        out.push_str(&format!(
+            "{:<16} {:<9} {:<10} {:<16} {}\n",
+            fmt::truncate(&name, 16),
+            e.health.word(),
+            fmt::truncate(e.version.as_deref().unwrap_or("-"), 10),
+            fmt::truncate(
+                e.last_deployment
+                    .as_ref()
+                    .map(|d| d.git_ref.as_str())
+                    .unwrap_or("-"),
+                16
+            ),
+            checks.join(", ")
+        ));
     }
     for e in &report.errors {
         out.push_str(&format!("error: {e}\n"));

@@ -43,6 +43,8 @@ pub fn initial_model(
     };
     let mut model = Model::new(sources(config), poll, now);
     model.read_only = read_only;
+    model.envs = crate::model::env::from_config(config, now);
+    model.monitor = config.monitor.clone();
     model
 }
 

@@ -14,7 +14,13 @@ fn write_config(dir: &Path, api_url: &str) -> std::path::PathBuf {
     let path = dir.join("cockpit.toml");
     std::fs::write(
         &path,
-        format!("[github]\napi_url = \"{api_url}\"\n\n[[repo]]\nname = \"acme/shop\"\n"),
+        format!(
+            "[github]\napi_url = \"{api_url}\"\n\n[[repo]]\nname = \"acme/shop\"\n\n\
+             [[environment]]\nname = \"production\"\nprotected = true\n\n\
+             [[environment.check]]\nname = \"api\"\nurl = \"{api_url}/_env/production/api/health/\"\n\
+             json = {{ \"/status\" = \"UP\" }}\n\n\
+             [environment.version]\nurl = \"{api_url}/_env/production/version\"\njson_pointer = \"/version\"\n"
+        ),
     )
     .unwrap();
     path
@@ -79,7 +85,18 @@ async fn status_json_lists_runs_with_github_statuses() {
     assert_eq!(by_id(9002)["repo"], "acme/shop");
     assert!(json["rate_limit"]["limit"].as_u64().unwrap() > 0);
     assert!(json["generated_at"].is_string());
-    assert!(json["gates"].is_array() && json["environments"].is_array());
+    assert!(json["gates"].is_array());
+    let prod = &json["environments"][0];
+    assert_eq!(prod["name"], "production");
+    assert_eq!(prod["protected"], true);
+    assert_eq!(prod["health"], "up", "{prod}");
+    assert_eq!(prod["version"], "v1.3.2");
+    assert_eq!(prod["checks"][0]["name"], "api");
+    assert_eq!(prod["checks"][0]["state"], "up");
+    assert!(prod["checks"][0]["latency_ms"].is_u64());
+    assert_eq!(prod["checks"][0]["last_error"], serde_json::Value::Null);
+    assert_eq!(prod["last_deployment"]["ref"], "v1.3.2");
+    assert_eq!(prod["last_deployment"]["state"], "success");
     // Newest first.
     let created: Vec<&str> = runs
         .iter()
@@ -172,4 +189,21 @@ fn check_config_prints_what_it_found_and_no_secret() {
         !text.contains(TOKEN) && !text.contains("ghp_fromCommand"),
         "{text}"
     );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn status_reports_a_down_environment() {
+    let sim = sim().await;
+    sim.set_health("production", cockpit::sim::HealthMode::Down(503));
+    let dir = tempfile::tempdir().unwrap();
+    let config = write_config(dir.path(), &sim.base_url());
+    let (d, c) = (dir.path().to_owned(), config.clone());
+    let out = tokio::task::spawn_blocking(move || cockpit(&d, &c, TOKEN, &["status", "--json"]))
+        .await
+        .unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let prod = &json["environments"][0];
+    assert_eq!(prod["health"], "down", "{prod}");
+    assert_eq!(prod["checks"][0]["state"], "down");
+    assert_eq!(prod["checks"][0]["last_error"], "503", "{prod}");
 }

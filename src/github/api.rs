@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use futures::future::BoxFuture;
 
 use super::error::ApiError;
-use super::models::{Job, WorkflowRun};
+use super::models::{Deployment, DeploymentStatus, Job, WorkflowRun};
 
 /// A GET's decoded body; `not_modified` when GitHub answered 304 to our ETag (free of quota)
 /// and the body is the one cached from the last 200.
@@ -32,6 +32,23 @@ pub struct ClientStats {
 }
 
 pub type ApiResult<T> = Result<T, ApiError>;
+
+/// A deployment and the newest of its statuses (`None` while it has none).
+#[derive(Debug, Clone, PartialEq)]
+pub struct DeploymentState {
+    pub deployment: Deployment,
+    pub status: Option<DeploymentStatus>,
+}
+
+impl DeploymentState {
+    /// `success`, `failure`, `in_progress`... or `created` when it has no status yet.
+    pub fn state(&self) -> &str {
+        self.status
+            .as_ref()
+            .map(|s| s.state.as_str())
+            .unwrap_or("created")
+    }
+}
 
 pub trait GitHub: Send + Sync {
     /// Runs of a repo, or of one workflow (file name or id), newest first.
@@ -69,6 +86,14 @@ pub trait GitHub: Send + Sync {
 
     /// POST cancel. Never retried; 409 = already completed.
     fn cancel<'a>(&'a self, repo: &'a str, run_id: u64) -> BoxFuture<'a, ApiResult<()>>;
+
+    /// The newest `limit` deployments to an environment, each with its latest status.
+    fn deployments<'a>(
+        &'a self,
+        repo: &'a str,
+        environment: &'a str,
+        limit: u8,
+    ) -> BoxFuture<'a, ApiResult<Vec<DeploymentState>>>;
 
     /// GET /rate_limit (does not count against the limit).
     fn rate_limit(&self) -> BoxFuture<'_, ApiResult<RateInfo>>;

@@ -20,9 +20,11 @@ use serde::de::DeserializeOwned;
 /// What octocrab's raw calls answer with.
 type OctoBody = http_body_util::combinators::BoxBody<Bytes, octocrab::Error>;
 
-use super::api::{ApiResult, ClientStats, Fetched, GitHub, RateInfo};
+use super::api::{ApiResult, ClientStats, DeploymentState, Fetched, GitHub, RateInfo};
 use super::error::ApiError;
-use super::models::{Job, JobsPage, RateLimitResponse, WorkflowRun, WorkflowRunsPage};
+use super::models::{
+    Deployment, DeploymentStatus, Job, JobsPage, RateLimitResponse, WorkflowRun, WorkflowRunsPage,
+};
 use crate::clock::SharedClock;
 
 /// Logs larger than this are cut (with a note) rather than exhausting memory.
@@ -335,6 +337,36 @@ impl GitHub for HttpGitHub {
         async move {
             let path = format!("/repos/{repo}/actions/runs/{run_id}/cancel");
             self.post_once(&path, serde_json::json!({})).await
+        }
+        .boxed()
+    }
+
+    fn deployments<'a>(
+        &'a self,
+        repo: &'a str,
+        environment: &'a str,
+        limit: u8,
+    ) -> BoxFuture<'a, ApiResult<Vec<DeploymentState>>> {
+        async move {
+            let path = format!(
+                "/repos/{repo}/deployments?environment={}&per_page={limit}",
+                encode_query(environment)
+            );
+            let list: Fetched<Vec<Deployment>> = self.get_json(&path).await?;
+            let mut out = Vec::with_capacity(list.value.len());
+            // One conditional GET per deployment: mostly 304s, which cost no quota.
+            for deployment in list.value {
+                let path = format!(
+                    "/repos/{repo}/deployments/{}/statuses?per_page=1",
+                    deployment.id
+                );
+                let statuses: Fetched<Vec<DeploymentStatus>> = self.get_json(&path).await?;
+                out.push(DeploymentState {
+                    deployment,
+                    status: statuses.value.into_iter().next(),
+                });
+            }
+            Ok(out)
         }
         .boxed()
     }

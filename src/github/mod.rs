@@ -5,4 +5,4 @@ pub mod client;
 pub mod error;
 pub mod models;
 
-pub use api::{ApiResult, ClientStats, Fetched, GitHub, RateInfo};
+pub use api::{ApiResult, ClientStats, DeploymentState, Fetched, GitHub, RateInfo};

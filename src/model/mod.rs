@@ -1,5 +1,6 @@
 //! Plain data: what the operator sees and what the poller knows. No I/O here.
 
+pub mod env;
 pub mod log_text;
 pub mod poll;
 pub mod runs;
@@ -44,6 +45,7 @@ pub struct RunEntry {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Screen {
     Runs,
+    Environments,
     RunDetail,
     Logs,
 }
@@ -155,6 +157,18 @@ pub struct Model {
     pub width: u16,
     pub height: u16,
     pub quit: bool,
+    pub envs: Vec<env::EnvState>,
+    pub env_selected: usize,
+    pub monitor: crate::config::MonitorConfig,
+    /// Notable events, newest last (the Activity view shows them).
+    pub activity: Vec<ActivityEntry>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ActivityEntry {
+    pub at: DateTime<Utc>,
+    pub level: Level,
+    pub text: String,
 }
 
 impl Model {
@@ -189,6 +203,10 @@ impl Model {
             width: 120,
             height: 40,
             quit: false,
+            envs: Vec::new(),
+            env_selected: 0,
+            monitor: crate::config::MonitorConfig::default(),
+            activity: Vec::new(),
         }
     }
 

@@ -24,9 +24,9 @@ pub(crate) struct ChannelListener {
     addr: SocketAddr,
 }
 
-/// Binds 127.0.0.1 on a free port and starts accepting.
-pub(crate) fn bind() -> io::Result<(Acceptor, ChannelListener)> {
-    let listener = TcpListener::bind(("127.0.0.1", 0))?;
+/// Binds 127.0.0.1 on `port` (0: a free one) and starts accepting.
+pub(crate) fn bind(port: u16) -> io::Result<(Acceptor, ChannelListener)> {
+    let listener = TcpListener::bind(("127.0.0.1", port))?;
     let addr = listener.local_addr()?;
     let (tx, rx) = mpsc::unbounded_channel();
     let stop = Arc::new(AtomicBool::new(false));

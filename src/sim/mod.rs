@@ -6,11 +6,38 @@
 //!
 //! Layout: `scenario` (the story and its mutations) over `history`, `plans`, `timeline` and
 //! `deploys`; `server` (pipeline) → `routes` → `api_*` handlers → `render*` (JSON bodies);
-//! `host` (`/_env`, `/_logs`), `logs`, `faults`, `state`, `listener`.
+//! `host` (`/_env`, `/_logs`), `control` (`/_sim`), `logs`, `faults`, `state`, `listener`.
+//!
+//! # Control endpoint
+//!
+//! Besides [`Simulator::set_health`] / [`Simulator::set_version`] (and the cloneable
+//! [`SimControl`] handle), the simulator can be steered over HTTP by anything on the same
+//! machine — a test, or an operator playing with `cockpit demo --sim-port 8765`. It needs no
+//! token, costs no rate limit and is never hit by injected faults:
+//!
+//! ```text
+//! GET  /_sim/                  usage text
+//! POST /_sim/health/{env}      {"mode":"up"}
+//!                              {"mode":"down","status":503}     (status defaults to 503)
+//!                              {"mode":"slow","delay_ms":8000}  (then answers healthy)
+//!                              {"mode":"wrong_body"}            (200 with an HTML page)
+//! POST /_sim/version/{env}     {"version":"v1.3.2"}
+//! GET  /_sim/health/{env}      the current mode, in the same JSON
+//! GET  /_sim/version/{env}     {"version":"v1.4.0"}
+//! ```
+//!
+//! A change answers `204 No Content`; a malformed body `400`, an environment the simulator
+//! does not know `404` (known: `dev`, `staging`, `production`, and any given a mode or
+//! version through the API), another method `405`; errors are `{"error":"..."}`. For example:
+//!
+//! ```text
+//! curl -X POST -d '{"mode":"down","status":503}' http://127.0.0.1:8765/_sim/health/production
+//! ```
 
 mod api_deploy;
 mod api_repo;
 mod api_runs;
+mod control;
 mod deploys;
 mod faults;
 mod history;
@@ -47,6 +74,8 @@ pub struct SimOptions {
     pub require_token: Option<String>,
     /// `owner/name` the API answers for; the scenario is the same whatever the name.
     pub repo: String,
+    /// The 127.0.0.1 port to listen on; 0 (the default) picks a free one.
+    pub port: u16,
 }
 
 impl SimOptions {
@@ -55,6 +84,7 @@ impl SimOptions {
             clock,
             require_token: None,
             repo: "acme/shop".into(),
+            port: 0,
         }
     }
 }
@@ -67,6 +97,7 @@ impl fmt::Debug for SimOptions {
                 &self.require_token.as_ref().map(|_| "<redacted>"),
             )
             .field("repo", &self.repo)
+            .field("port", &self.port)
             .finish_non_exhaustive()
     }
 }
@@ -117,10 +148,10 @@ pub struct Simulator {
 }
 
 impl Simulator {
-    /// Binds 127.0.0.1 on a free port and serves in a tokio task. The scenario's `t = 0` is
-    /// `opts.clock.now()` at this call.
+    /// Binds 127.0.0.1 on `opts.port` (0: a free port) and serves in a tokio task. The
+    /// scenario's `t = 0` is `opts.clock.now()` at this call.
     pub async fn start(opts: SimOptions) -> std::io::Result<Simulator> {
-        let (acceptor, listener) = listener::bind()?;
+        let (acceptor, listener) = listener::bind(opts.port)?;
         let base = format!("http://{}", acceptor.addr());
         let shared = Arc::new(Shared::new(
             opts.clock,
@@ -201,17 +232,20 @@ impl Simulator {
     }
 
     pub fn set_health(&self, env: &str, mode: HealthMode) {
-        self.shared.lock().health.insert(env.to_string(), mode);
+        self.control().set_health(env, mode);
     }
 
     /// Overrides the live version of `env` (until a later deployment succeeds there).
     pub fn set_version(&self, env: &str, version: &str) {
-        let t = self.shared.t();
-        self.shared
-            .lock()
-            .world
-            .version_overrides
-            .insert(env.to_string(), (version.to_string(), t));
+        self.control().set_version(env, version);
+    }
+
+    /// A cloneable handle that flips health and versions from another task (the demo's
+    /// scripted story); it does not keep the simulator running.
+    pub fn control(&self) -> SimControl {
+        SimControl {
+            shared: Arc::clone(&self.shared),
+        }
     }
 
     /// Stops listening: when this returns, new connections are refused. Open connections are
@@ -227,6 +261,58 @@ impl Drop for Simulator {
         if let Some(tx) = self.stop.take() {
             let _ = tx.send(());
         }
+    }
+}
+
+/// Flips an environment's health and live version: what the `/_sim/` endpoint does, from Rust.
+#[derive(Clone)]
+pub struct SimControl {
+    shared: Arc<Shared>,
+}
+
+impl SimControl {
+    pub fn set_health(&self, env: &str, mode: HealthMode) {
+        self.shared.lock().health.insert(env.to_string(), mode);
+    }
+
+    /// The mode `env`'s health endpoint answers with now (`Up` unless set).
+    pub fn health(&self, env: &str) -> HealthMode {
+        self.shared
+            .lock()
+            .health
+            .get(env)
+            .cloned()
+            .unwrap_or(HealthMode::Up)
+    }
+
+    /// Sets `env`'s health to `to` only if it is still `expected`; returns whether it did.
+    /// Lets a script step aside when someone else changed the mode meanwhile.
+    pub fn replace_health(&self, env: &str, expected: &HealthMode, to: HealthMode) -> bool {
+        let mut g = self.shared.lock();
+        let now = g.health.get(env).unwrap_or(&HealthMode::Up);
+        if now != expected {
+            return false;
+        }
+        g.health.insert(env.to_string(), to);
+        true
+    }
+
+    /// Overrides the live version of `env` (until a later deployment succeeds there).
+    pub fn set_version(&self, env: &str, version: &str) {
+        let t = self.shared.t();
+        self.shared
+            .lock()
+            .world
+            .version_overrides
+            .insert(env.to_string(), (version.to_string(), t));
+    }
+}
+
+impl fmt::Debug for SimControl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SimControl")
+            .field("base_url", &self.shared.base)
+            .finish_non_exhaustive()
     }
 }
 

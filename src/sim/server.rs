@@ -13,9 +13,9 @@ use sha2::{Digest, Sha256};
 use super::RecordedRequest;
 use super::faults::{self, DOCS, Fault};
 use super::history::VIEWER;
-use super::host;
 use super::routes::{self, Payload, Req};
 use super::state::{Inner, RATE_LIMIT, Shared};
+use super::{control, host};
 
 /// A response under construction.
 pub(crate) struct Out {
@@ -91,6 +91,7 @@ pub(crate) async fn handle(State(sh): State<Arc<Shared>>, req: Request) -> Respo
             .map(str::to_string)
     };
     let body = parse_body(&bytes);
+    let control_path = path == "/_sim" || path.starts_with("/_sim/");
     let idx = sh.record(RecordedRequest {
         method: parts.method.to_string(),
         path: path.clone(),
@@ -100,6 +101,12 @@ pub(crate) async fn handle(State(sh): State<Arc<Shared>>, req: Request) -> Respo
         body: body.clone(),
         status: 0,
     });
+    if control_path {
+        // The control endpoint: never faulted, no token, no rate limit.
+        let out = control::serve(&sh, parts.method.as_str(), &path, body.as_ref());
+        sh.set_status(idx, out.status);
+        return out.into_response();
+    }
     let host_path = path.starts_with("/_env/") || path.starts_with("/_logs/");
     let fault = {
         let mut g = sh.lock();

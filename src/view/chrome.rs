@@ -20,6 +20,15 @@ pub fn header(frame: &mut Frame, area: Rect, m: &Model, theme: &Theme, now: Date
         sep.clone(),
         Span::styled(m.repos.join(", "), base),
     ];
+    // Every environment's health, on every view: the one glance that matters.
+    for env in &m.envs {
+        let (sym, _) = super::environments::health_symbol(env.health(), theme);
+        let mut style = base;
+        if env.health() == crate::health::Health::Down {
+            style = style.add_modifier(Modifier::BOLD | Modifier::REVERSED);
+        }
+        spans.push(Span::styled(format!("  {} {sym}", env.name), style));
+    }
     if let Some(rate) = &m.rate {
         spans.push(sep.clone());
         let reset = rate
@@ -87,6 +96,7 @@ pub fn footer(frame: &mut Frame, area: Rect, m: &Model, theme: &Theme) {
             Screen::Runs => Context::Runs,
             Screen::RunDetail => Context::RunDetail,
             Screen::Logs => Context::Logs,
+            Screen::Environments => Context::Environments,
         };
         let mut spans = Vec::new();
         if m.read_only {

@@ -59,6 +59,7 @@ fn help(frame: &mut Frame, m: &Model, theme: &Theme) {
         (Context::Runs, "Runs"),
         (Context::RunDetail, "Run detail"),
         (Context::Logs, "Logs"),
+        (Context::Environments, "Environments"),
     ];
     let mut lines = Vec::new();
     for (ctx, title) in sections {

@@ -4,6 +4,7 @@
 mod chrome;
 mod detail;
 mod dialogs;
+pub mod environments;
 pub mod fmt;
 mod logs;
 mod runs;
@@ -27,6 +28,7 @@ pub fn draw(frame: &mut Frame, m: &Model, theme: &Theme, now: DateTime<Utc>) {
         Screen::Runs => runs::draw(frame, body, m, theme, now),
         Screen::RunDetail => detail::draw(frame, body, m, theme, now),
         Screen::Logs => logs::draw(frame, body, m, theme),
+        Screen::Environments => environments::draw(frame, body, m, theme, now),
     }
     chrome::footer(frame, footer, m, theme);
     dialogs::draw(frame, m, theme);

@@ -8,8 +8,13 @@
 //! flight the simulator sees the same instant as the model, so a run is deterministic.
 //! The only wall-clock wait is the client's own timeout when a test injects a stall.
 //!
-//! Used by `tests/app_recovery.rs` and, through `#[path]`, by `benches/quota.rs`, so it
-//! depends on nothing else under `tests/`.
+//! With [`HarnessOptions::probes`] set, health checks and version reads (`Cmd::Probe`,
+//! `Cmd::FetchVersion`) run too, through the real `HttpProber` against the simulator's
+//! `/_env/` endpoints: their latency is wall time while the schedule stays on the clock.
+//! Off by default, so tests that count every request the simulator gets see only GitHub's.
+//!
+//! Used by `tests/app_recovery.rs`, `tests/health_detection.rs` and, through `#[path]`, by
+//! `benches/quota.rs`, so it depends on nothing else under `tests/`.
 #![allow(dead_code)]
 
 use std::collections::VecDeque;
@@ -22,6 +27,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use cockpit::clock::{Clock, ManualClock, SharedClock};
 use cockpit::github::client::{ClientOptions, HttpGitHub};
 use cockpit::github::{ClientStats, GitHub};
+use cockpit::health::{HttpProber, Prober};
 use cockpit::model::Model;
 use cockpit::msg::{Cmd, Msg};
 use cockpit::sim::{RecordedRequest, SimOptions, SimStats, Simulator};
@@ -47,6 +53,12 @@ pub struct HarnessOptions {
     pub token: Option<String>,
     /// Where the token "came from", for the 401 message.
     pub token_source: String,
+    /// Run health probes and version reads through a real `HttpProber` (else they are
+    /// dropped: issued once, never answered).
+    pub probes: bool,
+    /// Keep the demo's environments (their deployments are polled from GitHub too). Off,
+    /// the model watches runs only, so fault tests count just the runs pipeline's requests.
+    pub environments: bool,
 }
 
 impl Default for HarnessOptions {
@@ -57,6 +69,8 @@ impl Default for HarnessOptions {
             require_token: None,
             token: None,
             token_source: "demo (no token)".into(),
+            probes: false,
+            environments: false,
         }
     }
 }
@@ -73,6 +87,8 @@ pub struct Harness {
     pub step: Duration,
     /// Every command run, with the simulated time it ran at.
     pub executed: Vec<(DateTime<Utc>, Cmd)>,
+    /// Runs `Cmd::Probe` and `Cmd::FetchVersion` when set (see [`HarnessOptions::probes`]).
+    pub prober: Option<Arc<HttpProber>>,
 }
 
 impl Harness {
@@ -95,7 +111,13 @@ impl Harness {
             clock: shared,
         })
         .unwrap_or_else(|e| panic!("building the client: {e}"));
-        let model = cockpit::tui::initial_model(&config, false, clock.now());
+        let mut model = cockpit::tui::initial_model(&config, false, clock.now());
+        if !opts.environments {
+            model.envs.clear();
+        }
+        let prober = opts.probes.then(|| {
+            Arc::new(HttpProber::new().unwrap_or_else(|e| panic!("building the prober: {e}")))
+        });
         Harness {
             clock,
             sim,
@@ -103,11 +125,42 @@ impl Harness {
             model,
             step: opts.step,
             executed: Vec::new(),
+            prober,
         }
     }
 
     pub async fn demo() -> Harness {
         Harness::start(HarnessOptions::default()).await
+    }
+
+    /// The demo with health probes and version reads running (see [`HarnessOptions::probes`]).
+    pub async fn demo_with_probes() -> Harness {
+        Harness::start(HarnessOptions {
+            probes: true,
+            environments: true,
+            ..HarnessOptions::default()
+        })
+        .await
+    }
+
+    /// The index of the environment called `name` in the model. Panics if there is none.
+    pub fn env_index(&self, name: &str) -> usize {
+        self.model
+            .envs
+            .iter()
+            .position(|e| e.name == name)
+            .unwrap_or_else(|| panic!("no environment {name:?} in the model"))
+    }
+
+    /// Announcements (`Cmd::Notify`) run so far, with the simulated time they ran at.
+    pub fn notices(&self) -> Vec<(DateTime<Utc>, cockpit::msg::Announcement)> {
+        self.executed
+            .iter()
+            .filter_map(|(at, c)| match c {
+                Cmd::Notify(a) => Some((*at, a.clone())),
+                _ => None,
+            })
+            .collect()
     }
 
     pub fn now(&self) -> DateTime<Utc> {
@@ -133,15 +186,66 @@ impl Harness {
         }
     }
 
-    /// One command on the real client through the app's own effects, awaited in place.
+    /// One command on the real client through the app's own effects, awaited in place;
+    /// probes and version reads on the prober, if there is one.
     async fn execute(&self, cmd: Cmd) -> Vec<Msg> {
-        cockpit::effects::perform(cmd, &*self.github).await
+        match (cmd, &self.prober) {
+            (Cmd::Probe { env, check, config }, Some(prober)) => {
+                let outcome = prober.probe(&config).await;
+                vec![Msg::Probe {
+                    env,
+                    check,
+                    outcome,
+                }]
+            }
+            (
+                Cmd::FetchVersion {
+                    env,
+                    source,
+                    timeout,
+                },
+                Some(prober),
+            ) => {
+                let result = prober.version(&source, timeout).await;
+                vec![Msg::Version { env, result }]
+            }
+            (cmd, _) => cockpit::effects::perform(cmd, &*self.github).await,
+        }
     }
 
     /// Moves the clock one step and ticks.
     pub async fn tick(&mut self) {
         self.clock.advance(self.step);
         self.send(Msg::Tick).await;
+    }
+
+    /// Like [`Harness::tick`], but time also passes while probes run: each probe's and version
+    /// read's wall-clock duration moves the clock before its result is folded in, and every
+    /// `update` sees the clock as it is then. For measuring detection of a hanging endpoint,
+    /// where the check's timeout is part of the delay. Needs [`HarnessOptions::probes`].
+    pub async fn tick_timed(&mut self) {
+        self.clock.advance(self.step);
+        let now = self.now();
+        let mut queue: VecDeque<Cmd> = update(&mut self.model, Msg::Tick, now).into();
+        let mut ran = 0;
+        while let Some(cmd) = queue.pop_front() {
+            ran += 1;
+            assert!(
+                ran <= MAX_CASCADE,
+                "update and effects keep producing commands: last {cmd:?}"
+            );
+            self.executed.push((self.now(), cmd.clone()));
+            let timed = matches!(cmd, Cmd::Probe { .. } | Cmd::FetchVersion { .. });
+            let started = std::time::Instant::now();
+            let msgs = self.execute(cmd).await;
+            if timed && self.prober.is_some() {
+                self.clock.advance(started.elapsed());
+            }
+            for msg in msgs {
+                let now = self.now();
+                queue.extend(update(&mut self.model, msg, now));
+            }
+        }
     }
 
     /// Ticks through `d` of simulated time.
@@ -260,7 +364,13 @@ pub fn unconditional_repeats(requests: &[RecordedRequest]) -> u64 {
 /// Watches the demo for `watched` of simulated time, with run 9001 (the CI run that starts
 /// at t = 0) open in the detail view if `detail`, and reports what it cost.
 pub async fn watch_demo(detail: bool, watched: Duration) -> (Harness, QuotaReport) {
-    let mut h = Harness::demo().await;
+    // Everything the demo polls from GitHub: runs, the open run's jobs, and each
+    // environment's deployments with their statuses.
+    let mut h = Harness::start(HarnessOptions {
+        environments: true,
+        ..HarnessOptions::default()
+    })
+    .await;
     let listed = h
         .run_until(Duration::from_secs(10), |h| h.run_ids().contains(&9001))
         .await;

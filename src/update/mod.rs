@@ -1,6 +1,8 @@
 //! `update`: the only place state changes. Messages in, commands out; no I/O, no clock
 //! reads (time comes in as `now`), so every behaviour here is unit-tested.
 
+mod envs;
+
 use std::hash::{Hash, Hasher};
 
 use chrono::{DateTime, Utc};
@@ -33,6 +35,12 @@ pub fn update(m: &mut Model, msg: Msg, now: DateTime<Utc>) -> Vec<Cmd> {
             let Some(s) = m.sources.get_mut(&source) else {
                 return Vec::new();
             };
+            let was_active: Vec<u64> = s
+                .runs
+                .iter()
+                .filter(|r| r.is_active())
+                .map(|r| r.id)
+                .collect();
             s.in_flight = false;
             match result {
                 Ok(fetched) => {
@@ -54,7 +62,9 @@ pub fn update(m: &mut Model, msg: Msg, now: DateTime<Utc>) -> Vec<Cmd> {
                     s.next_due = retry_at(&mut m.rate_wait, &e, s.failures, seed, now);
                 }
             }
-            on_tick(m, now)
+            let mut cmds = envs::deploy_runs_finished(m, &was_active, now);
+            cmds.extend(on_tick(m, now));
+            cmds
         }
         Msg::Jobs {
             repo,
@@ -165,6 +175,26 @@ pub fn update(m: &mut Model, msg: Msg, now: DateTime<Utc>) -> Vec<Cmd> {
             m.rate = Some(info);
             Vec::new()
         }
+        Msg::Probe {
+            env,
+            check,
+            outcome,
+        } => envs::on_probe(m, env, check, outcome, now),
+        Msg::Version { env, result } => {
+            envs::on_version(m, env, result, now);
+            Vec::new()
+        }
+        Msg::Deployments { env, result } => envs::on_deployments(m, env, result, now),
+        Msg::NotifyFailed(err) => {
+            let text = format!("notification not sent: {err}");
+            m.activity.push(crate::model::ActivityEntry {
+                at: now,
+                level: Level::Warn,
+                text: text.clone(),
+            });
+            flash(m, Level::Warn, text, now);
+            Vec::new()
+        }
     }
 }
 
@@ -208,13 +238,14 @@ fn on_tick(m: &mut Model, now: DateTime<Utc>) -> Vec<Cmd> {
     {
         m.flash = None;
     }
-    if let Some(wait) = &m.rate_wait {
-        if now < wait.until {
-            return Vec::new();
-        }
+    if m.rate_wait.as_ref().is_some_and(|w| now >= w.until) {
         m.rate_wait = None;
     }
-    let mut cmds = Vec::new();
+    let github_paused = m.rate_wait.is_some();
+    let mut cmds = envs::schedule(m, now, github_paused);
+    if github_paused {
+        return cmds;
+    }
     for (key, s) in m.sources.iter_mut() {
         if !s.in_flight && now >= s.next_due {
             s.in_flight = true;
@@ -259,6 +290,7 @@ fn contexts(screen: Screen) -> [Context; 3] {
         Screen::Runs => [Context::Runs, Context::List, Context::Global],
         Screen::RunDetail => [Context::RunDetail, Context::List, Context::Global],
         Screen::Logs => [Context::Logs, Context::List, Context::Global],
+        Screen::Environments => [Context::Environments, Context::List, Context::Global],
     }
 }
 
@@ -389,7 +421,7 @@ fn on_action(m: &mut Model, action: Action, now: DateTime<Utc>) -> Vec<Cmd> {
         Action::Open => match m.screen {
             Screen::Runs => open_detail(m, false, now),
             Screen::RunDetail => open_selected_job_log(m),
-            Screen::Logs => Vec::new(),
+            Screen::Logs | Screen::Environments => Vec::new(),
         },
         Action::Back => {
             match m.screen {
@@ -411,6 +443,7 @@ fn on_action(m: &mut Model, action: Action, now: DateTime<Utc>) -> Vec<Cmd> {
                         m.apply_filter();
                     }
                 }
+                Screen::Environments => {}
             }
             Vec::new()
         }
@@ -431,7 +464,7 @@ fn on_action(m: &mut Model, action: Action, now: DateTime<Utc>) -> Vec<Cmd> {
         Action::Logs => match m.screen {
             Screen::Runs => open_detail(m, true, now),
             Screen::RunDetail => open_selected_job_log(m),
-            Screen::Logs => Vec::new(),
+            Screen::Logs | Screen::Environments => Vec::new(),
         },
         Action::RerunFailed => ask_mutation(m, MutationKind::RerunFailed, now),
         Action::RerunAll => ask_mutation(m, MutationKind::RerunAll, now),
@@ -442,9 +475,27 @@ fn on_action(m: &mut Model, action: Action, now: DateTime<Utc>) -> Vec<Cmd> {
                 Screen::RunDetail | Screen::Logs => {
                     selected_job_url(m).or_else(|| m.detail_run().map(|e| e.run.html_url.clone()))
                 }
+                Screen::Environments => m.envs.get(m.env_selected).and_then(|e| e.url.clone()),
             };
             url.map(Cmd::OpenUrl).into_iter().collect()
         }
+        Action::ViewRuns => {
+            m.screen = Screen::Runs;
+            Vec::new()
+        }
+        Action::ViewEnvironments => {
+            m.screen = Screen::Environments;
+            Vec::new()
+        }
+        Action::NextView | Action::PrevView => {
+            // Two top-level views so far: Tab and Shift-Tab both switch between them.
+            m.screen = match m.screen {
+                Screen::Environments => Screen::Runs,
+                _ => Screen::Environments,
+            };
+            Vec::new()
+        }
+        Action::Watch => envs::toggle_watch(m, now),
         Action::NextMatch => {
             log_jump(m, true);
             Vec::new()
@@ -487,6 +538,9 @@ fn move_by(m: &mut Model, delta: i64) -> Vec<Cmd> {
                 d.selected = step(d.selected, len);
                 d.offset = scroll_offset(d.offset, d.selected, height.saturating_sub(2), len);
             }
+        }
+        Screen::Environments => {
+            m.env_selected = step(m.env_selected, m.envs.len());
         }
         Screen::Logs => {
             if let Some(log) = m.log.as_mut() {
@@ -729,7 +783,7 @@ fn on_mouse(m: &mut Model, ev: MouseEvent, now: DateTime<Utc>) -> Vec<Cmd> {
                         }
                     }
                 }
-                Screen::Logs => {}
+                Screen::Logs | Screen::Environments => {}
             }
             Vec::new()
         }

@@ -1,0 +1,282 @@
+//! End to end: the real binary's `demo --sim-port PORT` in tmux (120x40), with production's
+//! health flipped from outside through the simulator's control endpoint, as an operator
+//! would with curl: the Environments view shows both panes up, production turns DOWN with
+//! its last error and recovers, a cutover window opened with `w` runs to `STABLE`, and
+//! staging's window — opened by itself when its deploy finished — rides out the demo's
+//! scripted wobble and ends `STABLE` too. Waits are bounded by a deadline and report the
+//! screen they last saw; nothing asserts on how fast anything was.
+//!
+//! `COCKPIT_BIN` names the binary to drive (the test script passes the release build);
+//! by default it is the one cargo built for this test run.
+
+use std::path::PathBuf;
+use std::process::{Command, Output};
+use std::time::{Duration, Instant};
+
+use serde_json::{Value, json};
+
+struct Tmux {
+    socket: String,
+    session: String,
+    _home: tempfile::TempDir,
+}
+
+impl Tmux {
+    fn start(cmdline: &str) -> Tmux {
+        assert!(
+            Command::new("tmux")
+                .arg("-V")
+                .output()
+                .is_ok_and(|o| o.status.success()),
+            "tmux is required for the end-to-end tests (the test script installs it: apt-get install tmux)"
+        );
+        let home = tempfile::tempdir().unwrap();
+        let socket = format!("cockpit-e2e-health-{}", std::process::id());
+        let session = "e2e".to_string();
+        let state = home.path().join("state");
+        let config = home.path().join("config");
+        let shell = format!(
+            "env XDG_STATE_HOME={} XDG_CONFIG_HOME={} {cmdline}; echo COCKPIT_EXIT=$?; sleep 600",
+            state.display(),
+            config.display()
+        );
+        let out = Command::new("tmux")
+            .args([
+                "-L",
+                &socket,
+                "-f",
+                "/dev/null",
+                "new-session",
+                "-d",
+                "-x",
+                "120",
+                "-y",
+                "40",
+                "-s",
+                &session,
+                &shell,
+            ])
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "tmux new-session: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        Tmux {
+            socket,
+            session,
+            _home: home,
+        }
+    }
+
+    fn run(&self, args: &[&str]) -> Output {
+        Command::new("tmux")
+            .args(["-L", &self.socket])
+            .args(args)
+            .output()
+            .unwrap()
+    }
+
+    fn screen(&self) -> String {
+        String::from_utf8_lossy(
+            &self
+                .run(&["capture-pane", "-p", "-t", &self.session])
+                .stdout,
+        )
+        .into_owned()
+    }
+
+    fn keys(&self, keys: &[&str]) {
+        for k in keys {
+            self.run(&["send-keys", "-t", &self.session, k]);
+            std::thread::sleep(Duration::from_millis(150));
+        }
+    }
+
+    /// Waits (bounded) until `pred` holds for the screen; panics with the last screen.
+    fn wait_for(&self, what: &str, limit: Duration, mut pred: impl FnMut(&str) -> bool) -> String {
+        let deadline = Instant::now() + limit;
+        loop {
+            let screen = self.screen();
+            if pred(&screen) {
+                return screen;
+            }
+            if Instant::now() > deadline {
+                panic!("waited {limit:?} for {what}; last screen:\n{screen}");
+            }
+            std::thread::sleep(Duration::from_millis(200));
+        }
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        let _ = self.run(&["kill-server"]);
+    }
+}
+
+fn binary() -> PathBuf {
+    std::env::var_os("COCKPIT_BIN")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_BIN_EXE_cockpit")))
+}
+
+/// A port nobody listens on right now.
+fn free_port() -> u16 {
+    let l = std::net::TcpListener::bind(("127.0.0.1", 0)).unwrap();
+    l.local_addr().unwrap().port()
+}
+
+/// The control endpoint, called from outside the cockpit as curl would.
+struct Control {
+    base: String,
+    rt: tokio::runtime::Runtime,
+    http: reqwest::Client,
+}
+
+impl Control {
+    fn new(port: u16) -> Control {
+        Control {
+            base: format!("http://127.0.0.1:{port}"),
+            rt: tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .unwrap(),
+            http: reqwest::Client::builder()
+                .timeout(Duration::from_secs(10))
+                .build()
+                .unwrap(),
+        }
+    }
+
+    fn post(&self, path: &str, body: Value) {
+        let url = format!("{}{path}", self.base);
+        let status = self.rt.block_on(async {
+            let r = self.http.post(&url).json(&body).send().await;
+            r.map(|r| r.status().as_u16())
+        });
+        match status {
+            Ok(204) => {}
+            other => panic!("POST {url} {body}: {other:?}"),
+        }
+    }
+
+    fn health(&self, env: &str, body: Value) {
+        self.post(&format!("/_sim/health/{env}"), body);
+    }
+}
+
+/// The pane of environment `env` on an Environments screen: the text inside its border
+/// (title row through bottom row, only its own columns), or `None` if it is not on screen.
+fn pane(screen: &str, env: &str) -> Option<String> {
+    let lines: Vec<Vec<char>> = screen.lines().map(|l| l.chars().collect()).collect();
+    let title: Vec<char> = format!(" {env} ").chars().collect();
+    let is_corner = |c: char| "╭┏┌".contains(c);
+    for (row, line) in lines.iter().enumerate() {
+        let Some(at) = line
+            .windows(title.len())
+            .position(|w| w == title.as_slice())
+        else {
+            continue;
+        };
+        let Some(left) = (0..at).rev().find(|&i| is_corner(line[i])) else {
+            continue;
+        };
+        let right = (at..line.len())
+            .find(|&i| "╮┓┐".contains(line[i]))
+            .unwrap_or(line.len().saturating_sub(1));
+        let mut out = String::new();
+        for l in &lines[row..] {
+            let end = (right + 1).min(l.len());
+            let part: String = l.get(left..end).unwrap_or_default().iter().collect();
+            out.push_str(&part);
+            out.push('\n');
+            if l.get(left).is_some_and(|&c| "╰┗└".contains(c)) {
+                break;
+            }
+        }
+        return Some(out);
+    }
+    None
+}
+
+fn pane_has(screen: &str, env: &str, needle: &str) -> bool {
+    pane(screen, env).is_some_and(|p| p.contains(needle))
+}
+
+#[test]
+fn demo_health_flip_down_recover_and_cutover_windows() {
+    let bin = binary();
+    let port = free_port();
+    let t = Tmux::start(&format!("{} demo --sim-port {port}", bin.display()));
+    let control = Control::new(port);
+    let wait = Duration::from_secs(30);
+
+    t.wait_for("the runs list", wait, |s| s.contains("Deploy Production"));
+    t.keys(&["2"]);
+    t.wait_for("both panes up", wait, |s| {
+        pane_has(s, "staging", "● UP") && pane_has(s, "production", "● UP")
+    });
+
+    // Production goes down: three failed probes at the 10 s interval, then DOWN.
+    control.health("production", json!({"mode": "down", "status": 503}));
+    let screen = t.wait_for("production DOWN", Duration::from_secs(60), |s| {
+        pane_has(s, "production", "✗ DOWN")
+    });
+    let p = pane(&screen, "production").unwrap();
+    assert!(p.contains("last error: 503"), "{screen}");
+    assert!(p.contains("PROTECTED"), "{screen}");
+
+    // And comes back: UP after two good probes.
+    control.health("production", json!({"mode": "up"}));
+    t.wait_for("production UP again", Duration::from_secs(60), |s| {
+        pane_has(s, "production", "● UP") && !pane_has(s, "production", "last error")
+    });
+
+    // Meanwhile the staging deploy (run 9003, Deploy Staging #58) finished and opened
+    // staging's cutover window by itself.
+    let screen = t.wait_for("staging's own cutover window", wait, |s| {
+        pane_has(s, "staging", "cutover ")
+    });
+    let s_pane = pane(&screen, "staging").unwrap();
+    assert!(
+        s_pane.contains("watching: Deploy Staging #58 finished")
+            || s_pane.contains("watching: deployment of")
+            || s_pane.contains("STABLE"),
+        "{screen}"
+    );
+
+    // Open production's window by hand: the gauge appears, and with nothing failing it
+    // ends STABLE (the demo's window is 60 s).
+    t.keys(&["j", "w"]);
+    let screen = t.wait_for("production's cutover gauge", wait, |s| {
+        pane_has(s, "production", "cutover ")
+            && pane_has(s, "production", "watching: opened by hand")
+    });
+    assert!(
+        pane(&screen, "production").unwrap().contains("/ 1m00s"),
+        "{screen}"
+    );
+    let screen = t.wait_for("production STABLE", Duration::from_secs(75), |s| {
+        pane_has(s, "production", "STABLE")
+    });
+    let p = pane(&screen, "production").unwrap();
+    assert!(p.contains("· 0 failures"), "{screen}");
+    assert!(!p.contains("UNSTABLE"), "{screen}");
+
+    // Staging's window has run its course too: the scripted wobble (503 for 3 s at about
+    // t = 40 s) cost a probe or two, never three in a row, so it is STABLE with failures.
+    let screen = t.wait_for("staging STABLE", wait, |s| pane_has(s, "staging", "STABLE"));
+    let s_pane = pane(&screen, "staging").unwrap();
+    assert!(
+        s_pane.contains("· 1 failure") || s_pane.contains("· 2 failures"),
+        "the wobble did not show in staging's window:\n{screen}"
+    );
+    assert!(!s_pane.contains("UNSTABLE"), "{screen}");
+    assert!(s_pane.contains("● UP"), "{screen}");
+
+    t.keys(&["q"]);
+    let end = t.wait_for("cockpit to exit", wait, |s| s.contains("COCKPIT_EXIT="));
+    assert!(end.contains("COCKPIT_EXIT=0"), "{end}");
+}
