@@ -2,7 +2,7 @@
 //! drawn when something changed. The UI never waits on I/O.
 
 use std::io::Write;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use crossterm::event::{Event, EventStream, KeyEventKind};
 use futures::StreamExt;
@@ -19,6 +19,9 @@ use crate::view;
 
 /// How often time is looked at: spinners and ages move, polls fall due.
 const TICK: Duration = Duration::from_millis(250);
+
+/// The shortest time between two frames drawn for background updates (20 per second).
+const FRAME: Duration = Duration::from_millis(50);
 
 pub async fn run<B: Backend>(
     terminal: &mut Terminal<B>,
@@ -44,13 +47,20 @@ where
         );
     }
     let mut dirty = true;
+    // Input is drawn at once; everything else at most once per FRAME, so a burst of
+    // background results (hundreds of probes a second) costs a few frames, not hundreds.
+    let mut urgent = true;
+    let mut last_draw = Instant::now();
     let mut last_second = 0;
     loop {
-        if dirty {
+        if dirty && (urgent || last_draw.elapsed() >= FRAME) {
             let now = backends.clock.now();
             terminal.draw(|f| view::draw(f, &model, &theme, now))?;
             dirty = false;
+            urgent = false;
+            last_draw = Instant::now();
         }
+        let frame_due = tokio::time::Instant::from_std(last_draw + FRAME);
         let msg = tokio::select! {
             ev = events.next() => match ev {
                 Some(Ok(Event::Key(k))) if k.kind != KeyEventKind::Release => Msg::Key(k),
@@ -62,26 +72,35 @@ where
             },
             Some(msg) = rx.recv() => msg,
             _ = tick.tick() => Msg::Tick,
+            _ = tokio::time::sleep_until(frame_due), if dirty => continue,
         };
-        let now = backends.clock.now();
-        let is_tick = matches!(msg, Msg::Tick);
-        let cmds = update(&mut model, msg, now);
-        // Ticks redraw only when something on screen moves: a spinner, or a clock second.
-        dirty |= !is_tick
-            || !cmds.is_empty()
-            || model.runs.iter().any(|e| e.run.is_active())
-            || std::mem::replace(&mut last_second, now.timestamp()) != now.timestamp();
-        for cmd in cmds {
-            match cmd {
-                Cmd::Quit => return Ok(()),
-                Cmd::Bell => {
-                    let _ = std::io::stdout().write_all(b"\x07");
-                }
-                other => effects::spawn(other, &backends, &tx),
-            }
+        urgent |= matches!(msg, Msg::Key(_) | Msg::Mouse(_) | Msg::Resize { .. });
+        // Take everything already waiting before drawing again.
+        let mut batch = vec![msg];
+        while let Ok(more) = rx.try_recv() {
+            batch.push(more);
         }
-        if model.quit {
-            return Ok(());
+        for msg in batch {
+            let now = backends.clock.now();
+            let is_tick = matches!(msg, Msg::Tick);
+            let cmds = update(&mut model, msg, now);
+            // Ticks redraw only when something on screen moves: a spinner, or a clock second.
+            dirty |= !is_tick
+                || !cmds.is_empty()
+                || model.runs.iter().any(|e| e.run.is_active())
+                || std::mem::replace(&mut last_second, now.timestamp()) != now.timestamp();
+            for cmd in cmds {
+                match cmd {
+                    Cmd::Quit => return Ok(()),
+                    Cmd::Bell => {
+                        let _ = std::io::stdout().write_all(b"\x07");
+                    }
+                    other => effects::spawn(other, &backends, &tx),
+                }
+            }
+            if model.quit {
+                return Ok(());
+            }
         }
     }
 }
