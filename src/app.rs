@@ -26,7 +26,7 @@ const FRAME: Duration = Duration::from_millis(50);
 pub async fn run<B: Backend>(
     terminal: &mut Terminal<B>,
     mut model: Model,
-    theme: Theme,
+    mut theme: Theme,
     backends: Backends,
 ) -> color_eyre::Result<()>
 where
@@ -94,6 +94,15 @@ where
                     Cmd::Quit => return Ok(()),
                     Cmd::Bell => {
                         let _ = std::io::stdout().write_all(b"\x07");
+                    }
+                    Cmd::SetTheme(name) => {
+                        match crate::theme::resolve(&name, crate::theme::no_color_requested()) {
+                            Ok(t) => theme = t,
+                            Err(e) => {
+                                tracing::warn!(theme = %name, error = %e, "theme not switched")
+                            }
+                        }
+                        dirty = true;
                     }
                     other => effects::spawn(other, &backends, &tx),
                 }

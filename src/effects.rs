@@ -27,7 +27,7 @@ pub struct Backends {
 pub fn spawn(cmd: Cmd, backends: &Backends, tx: &UnboundedSender<Msg>) {
     match cmd {
         Cmd::OpenUrl(url) => open_url(&url),
-        Cmd::Bell | Cmd::Quit => {}
+        Cmd::Bell | Cmd::Quit | Cmd::SetTheme(_) => {}
         Cmd::Probe { env, check, config } => {
             let prober = backends.prober.clone();
             let tx = tx.clone();
@@ -163,6 +163,7 @@ pub async fn perform(cmd: Cmd, gh: &dyn GitHub) -> Vec<Msg> {
         | Cmd::FetchVersion { .. }
         | Cmd::Notify(_)
         | Cmd::OpenUrl(_)
+        | Cmd::SetTheme(_)
         | Cmd::Bell
         | Cmd::Quit => return Vec::new(),
     };

@@ -158,6 +158,13 @@ const DEFAULTS: &[Row] = &[
     ),
     (&["enter"], Action::Open, Context::Global, "open", true),
     (
+        &[":"],
+        Action::Palette,
+        Context::Global,
+        "command palette (Tab completes)",
+        true,
+    ),
+    (
         &["esc"],
         Action::Back,
         Context::Global,

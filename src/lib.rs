@@ -14,6 +14,7 @@ pub mod logging;
 pub mod model;
 pub mod msg;
 pub mod notify;
+pub mod palette;
 pub mod sim;
 pub mod status;
 pub mod theme;

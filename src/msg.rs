@@ -39,6 +39,8 @@ pub enum Action {
     Watch,
     NextMatch,
     PrevMatch,
+    /// `:` opens the command palette.
+    Palette,
 }
 
 #[derive(Debug)]
@@ -124,6 +126,8 @@ pub enum Cmd {
     },
     Notify(Announcement),
     OpenUrl(String),
+    /// Switch to a built-in theme (the loop owns the theme; views only borrow it).
+    SetTheme(String),
     Bell,
     Quit,
 }

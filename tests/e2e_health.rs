@@ -247,9 +247,14 @@ fn demo_health_flip_down_recover_and_cutover_windows() {
         "{screen}"
     );
 
-    // Open production's window by hand: the gauge appears, and with nothing failing it
-    // ends STABLE (the demo's window is 60 s).
-    t.keys(&["j", "w"]);
+    // Open production's window by hand, from the palette with Tab completion
+    // (`:wa<Tab>pro<Tab><Enter>`): the gauge appears, and with nothing failing it ends
+    // STABLE (the demo's window is 60 s).
+    t.keys(&[":", "wa", "Tab", "pro", "Tab"]);
+    t.wait_for("the completed palette line", wait, |s| {
+        s.contains(":watch production ")
+    });
+    t.keys(&["Enter"]);
     let screen = t.wait_for("production's cutover gauge", wait, |s| {
         pane_has(s, "production", "cutover ")
             && pane_has(s, "production", "watching: opened by hand")

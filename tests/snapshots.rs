@@ -262,3 +262,37 @@ fn no_color_theme_keeps_symbols() {
         .collect();
     assert!(coloured.is_empty(), "{coloured:?}");
 }
+
+#[test]
+fn palette_lists_commands_on_an_empty_line() {
+    let mut m = model(100, 20);
+    key(&mut m, KeyCode::Char(':'));
+    insta::assert_snapshot!(render(&m, &theme(), 100, 20).backend());
+}
+
+#[test]
+fn palette_completion_and_error() {
+    let mut m = model(100, 16);
+    key(&mut m, KeyCode::Char(':'));
+    for c in "logs 900".chars() {
+        key(&mut m, KeyCode::Char(c));
+    }
+    key(&mut m, KeyCode::Tab);
+    insta::assert_snapshot!(
+        "palette_completion",
+        render(&m, &theme(), 100, 16).backend()
+    );
+    key(&mut m, KeyCode::Esc);
+    key(&mut m, KeyCode::Char(':'));
+    for c in "logs 1".chars() {
+        key(&mut m, KeyCode::Char(c));
+    }
+    key(&mut m, KeyCode::Enter);
+    let t = render(&m, &theme(), 100, 16);
+    insta::assert_snapshot!("palette_error", t.backend());
+    assert_eq!(
+        fg_of(&t, 13, "r"),
+        theme().fail,
+        "the reason is in the error colour"
+    );
+}

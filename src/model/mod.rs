@@ -98,6 +98,17 @@ pub enum InputPurpose {
     LogSearch,
 }
 
+/// The `:` command palette being typed.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PaletteState {
+    pub text: String,
+    /// Why the last Enter did not run (shown under the line; typing clears it).
+    pub error: Option<String>,
+    /// Options shown after Tab, and which one repeated Tabs have put in the line.
+    pub completion: Option<crate::palette::Completion>,
+    pub cycle: Option<usize>,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Dialog {
     Help,
@@ -149,6 +160,7 @@ pub struct Model {
     pub detail: Option<DetailState>,
     pub log: Option<LogState>,
     pub input: Option<Input>,
+    pub palette: Option<PaletteState>,
     pub dialog: Option<Dialog>,
     pub flash: Option<Flash>,
     pub rate: Option<RateInfo>,
@@ -195,6 +207,7 @@ impl Model {
             detail: None,
             log: None,
             input: None,
+            palette: None,
             dialog: None,
             flash: None,
             rate: None,

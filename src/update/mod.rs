@@ -2,6 +2,7 @@
 //! reads (time comes in as `now`), so every behaviour here is unit-tested.
 
 mod envs;
+mod palette;
 
 use std::hash::{Hash, Hasher};
 
@@ -13,7 +14,8 @@ use crate::keymap::Context;
 use crate::model::poll::{backoff, stretch};
 use crate::model::runs::{DetailRow, detail_rows, failed_step, scroll_offset};
 use crate::model::{
-    DetailState, Dialog, Flash, Input, InputPurpose, Level, LogState, Model, RateWait, Screen, secs,
+    DetailState, Dialog, Flash, Input, InputPurpose, Level, LogState, Model, PaletteState,
+    RateWait, RunEntry, Screen, secs,
 };
 use crate::msg::{Action, Cmd, Msg, Mutation, MutationKind};
 
@@ -111,7 +113,7 @@ pub fn update(m: &mut Model, msg: Msg, now: DateTime<Utc>) -> Vec<Cmd> {
                     let run = fetched.value;
                     m.extra_runs
                         .retain(|e| !(e.repo == repo && e.run.id == run.id));
-                    m.extra_runs.push(crate::model::RunEntry { repo, run });
+                    m.extra_runs.push(RunEntry { repo, run });
                     m.rebuild_runs();
                 }
                 // Shown where the operator looks; the next jobs poll asks for it again.
@@ -300,6 +302,9 @@ fn on_key(m: &mut Model, key: KeyEvent, now: DateTime<Utc>) -> Vec<Cmd> {
     }
     if m.input.is_some() {
         return on_input_key(m, key);
+    }
+    if m.palette.is_some() {
+        return palette::on_key(m, key, now);
     }
     let Some(action) = m.keymap.lookup(&key, &contexts(m.screen)) else {
         return Vec::new();
@@ -496,6 +501,10 @@ fn on_action(m: &mut Model, action: Action, now: DateTime<Utc>) -> Vec<Cmd> {
             Vec::new()
         }
         Action::Watch => envs::toggle_watch(m, now),
+        Action::Palette => {
+            m.palette = Some(PaletteState::default());
+            Vec::new()
+        }
         Action::NextMatch => {
             log_jump(m, true);
             Vec::new()
@@ -588,6 +597,17 @@ fn open_detail(m: &mut Model, then_log: bool, now: DateTime<Utc>) -> Vec<Cmd> {
         return Vec::new();
     };
     let (repo, run_id) = (entry.repo.clone(), entry.run.id);
+    open_run(m, repo, run_id, then_log, now)
+}
+
+/// Opens a run's detail (and its best log when `then_log`), whichever way it was chosen.
+fn open_run(
+    m: &mut Model,
+    repo: String,
+    run_id: u64,
+    then_log: bool,
+    now: DateTime<Utc>,
+) -> Vec<Cmd> {
     m.detail = Some(DetailState {
         repo: repo.clone(),
         run_id,
@@ -697,9 +717,19 @@ fn ask_mutation(m: &mut Model, kind: MutationKind, now: DateTime<Utc>) -> Vec<Cm
         Screen::Runs => m.selected_run(),
         _ => m.detail_run(),
     };
-    let Some(entry) = entry else {
-        return Vec::new();
-    };
+    match entry.cloned() {
+        Some(entry) => ask_mutation_for(m, &entry, kind, now),
+        None => Vec::new(),
+    }
+}
+
+/// The one confirm-then-act path for a run mutation, from a key or from the palette.
+fn ask_mutation_for(
+    m: &mut Model,
+    entry: &RunEntry,
+    kind: MutationKind,
+    now: DateTime<Utc>,
+) -> Vec<Cmd> {
     let label = format!(
         "{} #{}",
         entry.run.name.as_deref().unwrap_or("run"),

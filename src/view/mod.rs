@@ -7,6 +7,7 @@ mod dialogs;
 pub mod environments;
 pub mod fmt;
 mod logs;
+mod palette;
 mod runs;
 
 use chrono::{DateTime, Utc};
@@ -31,5 +32,8 @@ pub fn draw(frame: &mut Frame, m: &Model, theme: &Theme, now: DateTime<Utc>) {
         Screen::Environments => environments::draw(frame, body, m, theme, now),
     }
     chrome::footer(frame, footer, m, theme);
+    if let Some(p) = &m.palette {
+        palette::popup(frame, footer, m, p, theme);
+    }
     dialogs::draw(frame, m, theme);
 }
