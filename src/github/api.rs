@@ -4,7 +4,10 @@ use chrono::{DateTime, Utc};
 use futures::future::BoxFuture;
 
 use super::error::ApiError;
-use super::models::{Deployment, DeploymentStatus, Job, WorkflowRun};
+use super::models::{
+    Deployment, DeploymentStatus, EnvironmentApproval, Job, PendingDeployment, Workflow,
+    WorkflowRun,
+};
 
 /// A GET's decoded body; `not_modified` when GitHub answered 304 to our ETag (free of quota)
 /// and the body is the one cached from the last 200.
@@ -50,6 +53,21 @@ impl DeploymentState {
     }
 }
 
+/// What a workflow dispatch produced.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct DispatchOutcome {
+    /// The new run, when the server said (`return_run_details`). `None` after a fallback or
+    /// a `204`: find the run with [`GitHub::find_dispatched_run`].
+    pub run_id: Option<u64>,
+    /// The run's API url (`run_url`).
+    pub run_url: Option<String>,
+    /// The run's page on GitHub (`html_url`), for `o`.
+    pub html_url: Option<String>,
+    /// The server did not know `return_run_details` (GitHub Enterprise Server before it
+    /// existed) and the dispatch was sent again without it.
+    pub fell_back: bool,
+}
+
 pub trait GitHub: Send + Sync {
     /// Runs of a repo, or of one workflow (file name or id), newest first.
     fn list_runs<'a>(
@@ -86,6 +104,71 @@ pub trait GitHub: Send + Sync {
 
     /// POST cancel. Never retried; 409 = already completed.
     fn cancel<'a>(&'a self, repo: &'a str, run_id: u64) -> BoxFuture<'a, ApiResult<()>>;
+
+    /// Environments the run waits on for a review, with reviewers and whether the token's
+    /// user may approve. Conditional GET (ETag).
+    fn pending_deployments<'a>(
+        &'a self,
+        repo: &'a str,
+        run_id: u64,
+    ) -> BoxFuture<'a, ApiResult<Vec<PendingDeployment>>>;
+
+    /// Review history of the run (every attempt), newest first. Conditional GET (ETag).
+    fn approvals<'a>(
+        &'a self,
+        repo: &'a str,
+        run_id: u64,
+    ) -> BoxFuture<'a, ApiResult<Vec<EnvironmentApproval>>>;
+
+    /// POST pending_deployments: approve or reject the given environments. Sent exactly once,
+    /// never retried. A deployment that is no longer pending (reviewed by someone else
+    /// meanwhile) answers [`ApiError::Unprocessable`] with GitHub's message. Returns the
+    /// deployments the approval created (empty for a rejection).
+    fn review_pending<'a>(
+        &'a self,
+        repo: &'a str,
+        run_id: u64,
+        environment_ids: &'a [u64],
+        approve: bool,
+        comment: &'a str,
+    ) -> BoxFuture<'a, ApiResult<Vec<Deployment>>>;
+
+    /// The repo's workflows (first 100). Conditional GET (ETag).
+    fn list_workflows<'a>(&'a self, repo: &'a str) -> BoxFuture<'a, ApiResult<Vec<Workflow>>>;
+
+    /// A file's text at `git_ref` through the contents API, e.g. a workflow's YAML for its
+    /// `workflow_dispatch` inputs.
+    fn workflow_file<'a>(
+        &'a self,
+        repo: &'a str,
+        path: &'a str,
+        git_ref: &'a str,
+    ) -> BoxFuture<'a, ApiResult<String>>;
+
+    /// POST dispatches for `workflow` (file name or id) at `git_ref`, asking for the new
+    /// run's id. Never retried; the one exception is a server that rejects
+    /// `return_run_details` itself (4xx naming the field: nothing was dispatched), which gets
+    /// the same dispatch once more without it (`fell_back`).
+    fn dispatch<'a>(
+        &'a self,
+        repo: &'a str,
+        workflow: &'a str,
+        git_ref: &'a str,
+        inputs: &'a serde_json::Map<String, serde_json::Value>,
+    ) -> BoxFuture<'a, ApiResult<DispatchOutcome>>;
+
+    /// After a dispatch that did not return its run id: the oldest `workflow_dispatch` run of
+    /// `workflow` on `git_ref` created at or after `since` (the time just before the POST was
+    /// sent, minus any clock skew the caller allows for). `None` while GitHub has not
+    /// created it yet: poll again. With several operators dispatching the same workflow on
+    /// the same ref at once this may pick someone else's run; GitHub gives no better key.
+    fn find_dispatched_run<'a>(
+        &'a self,
+        repo: &'a str,
+        workflow: &'a str,
+        git_ref: &'a str,
+        since: DateTime<Utc>,
+    ) -> BoxFuture<'a, ApiResult<Option<WorkflowRun>>>;
 
     /// The newest `limit` deployments to an environment, each with its latest status.
     fn deployments<'a>(

@@ -20,10 +20,14 @@ use serde::de::DeserializeOwned;
 /// What octocrab's raw calls answer with.
 type OctoBody = http_body_util::combinators::BoxBody<Bytes, octocrab::Error>;
 
-use super::api::{ApiResult, ClientStats, DeploymentState, Fetched, GitHub, RateInfo};
+use super::api::{
+    ApiResult, ClientStats, DeploymentState, DispatchOutcome, Fetched, GitHub, RateInfo,
+};
 use super::error::ApiError;
 use super::models::{
-    Deployment, DeploymentStatus, Job, JobsPage, RateLimitResponse, WorkflowRun, WorkflowRunsPage,
+    ContentFile, Deployment, DeploymentStatus, DispatchRunDetails, EnvironmentApproval, Job,
+    JobsPage, PendingDeployment, RateLimitResponse, Workflow, WorkflowRun, WorkflowRunsPage,
+    WorkflowsPage,
 };
 use crate::clock::SharedClock;
 
@@ -149,15 +153,169 @@ impl HttpGitHub {
             .await
     }
 
-    /// A POST that is sent exactly once, whatever happens.
-    async fn post_once(&self, path: &str, body: serde_json::Value) -> ApiResult<()> {
-        let (status, headers, body) = self.exchange(self.octo._post(path, Some(&body))).await?;
+    /// One POST, sent once: whatever the answer (or a timeout, when nobody knows whether it
+    /// took effect), it is handed back as is and never re-sent here.
+    async fn post_raw(
+        &self,
+        path: &str,
+        body: &serde_json::Value,
+    ) -> ApiResult<(StatusCode, HeaderMap, Bytes)> {
+        let answer = self.exchange(self.octo._post(path, Some(body))).await?;
         self.quota_costing.fetch_add(1, Ordering::Relaxed);
+        Ok(answer)
+    }
+
+    /// A POST that is sent exactly once, whatever happens: the body of its 2xx answer.
+    async fn post_once(&self, path: &str, body: serde_json::Value) -> ApiResult<Bytes> {
+        let (status, headers, body) = self.post_raw(path, &body).await?;
         if status.is_success() {
-            Ok(())
+            Ok(body)
         } else {
             Err(self.fail(self.classify(path, status, &headers, &body)))
         }
+    }
+
+    async fn review(
+        &self,
+        repo: &str,
+        run_id: u64,
+        environment_ids: &[u64],
+        approve: bool,
+        comment: &str,
+    ) -> ApiResult<Vec<Deployment>> {
+        let path = format!("/repos/{repo}/actions/runs/{run_id}/pending_deployments");
+        let body = serde_json::json!({
+            "environment_ids": environment_ids,
+            "state": if approve { "approved" } else { "rejected" },
+            "comment": comment,
+        });
+        let answer = self.post_once(&path, body).await?;
+        if answer.iter().all(u8::is_ascii_whitespace) {
+            return Ok(vec![]);
+        }
+        // The review is done once GitHub said 2xx: an unreadable list of deployments must not
+        // look like a failed review (the operator would review again, or be told it failed).
+        match decode::<Vec<Deployment>>(&path, &answer) {
+            Ok(deployments) => Ok(deployments),
+            Err(e) => {
+                tracing::warn!(
+                    "review of run {run_id} accepted, but its answer was unreadable: {e}"
+                );
+                Ok(vec![])
+            }
+        }
+    }
+
+    async fn send_dispatch(
+        &self,
+        repo: &str,
+        workflow: &str,
+        git_ref: &str,
+        inputs: &serde_json::Map<String, serde_json::Value>,
+    ) -> ApiResult<DispatchOutcome> {
+        let path = format!(
+            "/repos/{repo}/actions/workflows/{}/dispatches",
+            encode_segment(workflow)
+        );
+        let mut body = serde_json::json!({
+            "ref": git_ref,
+            "inputs": inputs,
+            "return_run_details": true,
+        });
+        let (status, headers, answer) = self.post_raw(&path, &body).await?;
+        if status.is_success() {
+            return Ok(dispatch_outcome(&path, status, &answer, false));
+        }
+        if !rejects_run_details(status, &answer) {
+            return Err(self.fail(self.classify(&path, status, &headers, &answer)));
+        }
+        // Not a blind retry: a 400/422 means GitHub validated the request and dispatched
+        // nothing, and it named `return_run_details` as what it did not accept (GitHub
+        // Enterprise Server from before the field). The same dispatch without the field is
+        // therefore the first one that can take effect. A timeout, a 5xx or any other 4xx is
+        // never re-sent: there the first request may have dispatched a run.
+        tracing::info!(
+            "{path}: the server does not accept return_run_details; dispatching without it"
+        );
+        if let Some(fields) = body.as_object_mut() {
+            fields.remove("return_run_details");
+        }
+        let (status, headers, answer) = self.post_raw(&path, &body).await?;
+        if status.is_success() {
+            return Ok(dispatch_outcome(&path, status, &answer, true));
+        }
+        Err(self.fail(self.classify(&path, status, &headers, &answer)))
+    }
+
+    async fn file_text(&self, repo: &str, path: &str, git_ref: &str) -> ApiResult<String> {
+        let url = format!(
+            "/repos/{repo}/contents/{}?ref={}",
+            encode_path(path),
+            encode_query(git_ref)
+        );
+        let what = format!("{repo}:{path}@{git_ref}");
+        let fetched: Fetched<serde_json::Value> = self.get_json(&url).await?;
+        if fetched.value.is_array() {
+            return Err(self.fail(ApiError::Decode {
+                what,
+                detail: "is a directory, not a file".into(),
+            }));
+        }
+        let file: ContentFile = serde_json::from_value(fetched.value).map_err(|e| {
+            self.fail(ApiError::Decode {
+                what: what.clone(),
+                detail: e.to_string(),
+            })
+        })?;
+        if file.kind != "file" {
+            return Err(self.fail(ApiError::Decode {
+                what,
+                detail: format!("is a {}, not a file", file.kind),
+            }));
+        }
+        let bytes = file.decoded().map_err(|e| {
+            self.fail(ApiError::Decode {
+                what: what.clone(),
+                detail: e.to_string(),
+            })
+        })?;
+        String::from_utf8(bytes).map_err(|e| {
+            self.fail(ApiError::Decode {
+                what,
+                detail: format!("not UTF-8 text: {e}"),
+            })
+        })
+    }
+
+    async fn dispatched_run(
+        &self,
+        repo: &str,
+        workflow: &str,
+        git_ref: &str,
+        since: DateTime<Utc>,
+    ) -> ApiResult<Option<WorkflowRun>> {
+        // A dispatched run's `head_branch` is the branch or tag name, without `refs/...`.
+        let short = git_ref
+            .strip_prefix("refs/heads/")
+            .or_else(|| git_ref.strip_prefix("refs/tags/"))
+            .unwrap_or(git_ref);
+        // No `created=` filter: a fixed URL keeps the ETag useful while the caller polls.
+        let path = format!(
+            "/repos/{repo}/actions/workflows/{}/runs?event=workflow_dispatch&branch={}&per_page=30",
+            encode_segment(workflow),
+            encode_query(short)
+        );
+        let page: Fetched<WorkflowRunsPage> = self.get_json(&path).await?;
+        Ok(page
+            .value
+            .workflow_runs
+            .into_iter()
+            .filter(|r| {
+                r.created_at >= since
+                    && r.event == "workflow_dispatch"
+                    && r.head_branch.as_deref().is_none_or(|b| b == short)
+            })
+            .min_by_key(|r| (r.created_at, r.id)))
     }
 
     /// Awaits one octocrab request and its whole body within the timeout, and records the
@@ -328,7 +486,7 @@ impl GitHub for HttpGitHub {
                 "rerun"
             };
             let path = format!("/repos/{repo}/actions/runs/{run_id}/{what}");
-            self.post_once(&path, serde_json::json!({})).await
+            self.post_once(&path, serde_json::json!({})).await.map(drop)
         }
         .boxed()
     }
@@ -336,9 +494,83 @@ impl GitHub for HttpGitHub {
     fn cancel<'a>(&'a self, repo: &'a str, run_id: u64) -> BoxFuture<'a, ApiResult<()>> {
         async move {
             let path = format!("/repos/{repo}/actions/runs/{run_id}/cancel");
-            self.post_once(&path, serde_json::json!({})).await
+            self.post_once(&path, serde_json::json!({})).await.map(drop)
         }
         .boxed()
+    }
+
+    fn pending_deployments<'a>(
+        &'a self,
+        repo: &'a str,
+        run_id: u64,
+    ) -> BoxFuture<'a, ApiResult<Vec<PendingDeployment>>> {
+        async move {
+            let path = format!("/repos/{repo}/actions/runs/{run_id}/pending_deployments");
+            Ok(self.get_json(&path).await?.value)
+        }
+        .boxed()
+    }
+
+    fn approvals<'a>(
+        &'a self,
+        repo: &'a str,
+        run_id: u64,
+    ) -> BoxFuture<'a, ApiResult<Vec<EnvironmentApproval>>> {
+        async move {
+            let path = format!("/repos/{repo}/actions/runs/{run_id}/approvals");
+            Ok(self.get_json(&path).await?.value)
+        }
+        .boxed()
+    }
+
+    fn review_pending<'a>(
+        &'a self,
+        repo: &'a str,
+        run_id: u64,
+        environment_ids: &'a [u64],
+        approve: bool,
+        comment: &'a str,
+    ) -> BoxFuture<'a, ApiResult<Vec<Deployment>>> {
+        self.review(repo, run_id, environment_ids, approve, comment)
+            .boxed()
+    }
+
+    fn list_workflows<'a>(&'a self, repo: &'a str) -> BoxFuture<'a, ApiResult<Vec<Workflow>>> {
+        async move {
+            let path = format!("/repos/{repo}/actions/workflows?per_page=100");
+            let page: Fetched<WorkflowsPage> = self.get_json(&path).await?;
+            Ok(page.value.workflows)
+        }
+        .boxed()
+    }
+
+    fn workflow_file<'a>(
+        &'a self,
+        repo: &'a str,
+        path: &'a str,
+        git_ref: &'a str,
+    ) -> BoxFuture<'a, ApiResult<String>> {
+        self.file_text(repo, path, git_ref).boxed()
+    }
+
+    fn dispatch<'a>(
+        &'a self,
+        repo: &'a str,
+        workflow: &'a str,
+        git_ref: &'a str,
+        inputs: &'a serde_json::Map<String, serde_json::Value>,
+    ) -> BoxFuture<'a, ApiResult<DispatchOutcome>> {
+        self.send_dispatch(repo, workflow, git_ref, inputs).boxed()
+    }
+
+    fn find_dispatched_run<'a>(
+        &'a self,
+        repo: &'a str,
+        workflow: &'a str,
+        git_ref: &'a str,
+        since: DateTime<Utc>,
+    ) -> BoxFuture<'a, ApiResult<Option<WorkflowRun>>> {
+        self.dispatched_run(repo, workflow, git_ref, since).boxed()
     }
 
     fn deployments<'a>(
@@ -411,15 +643,84 @@ fn decode<T: DeserializeOwned>(path: &str, body: &[u8]) -> ApiResult<T> {
     })
 }
 
-fn encode_query(s: &str) -> String {
+/// Percent-encodes every byte but RFC 3986's unreserved ones and those in `keep`.
+fn percent_encode(s: &str, keep: &[u8]) -> String {
     s.bytes()
         .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
                 (b as char).to_string()
             }
+            b if keep.contains(&b) => (b as char).to_string(),
             _ => format!("%{b:02X}"),
         })
         .collect()
+}
+
+/// A query value (`/` may stay: it has no meaning there).
+fn encode_query(s: &str) -> String {
+    percent_encode(s, b"/")
+}
+
+/// One path segment: a `/` inside it must not start a new one.
+fn encode_segment(s: &str) -> String {
+    percent_encode(s, b"")
+}
+
+/// A repository file path: each segment encoded, the separators kept.
+fn encode_path(path: &str) -> String {
+    path.trim_matches('/')
+        .split('/')
+        .map(encode_segment)
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// GitHub's `message` from an error body, if it is JSON with one.
+fn github_message(body: &[u8]) -> Option<String> {
+    serde_json::from_slice::<serde_json::Value>(body)
+        .ok()?
+        .get("message")?
+        .as_str()
+        .map(String::from)
+}
+
+/// A refusal of the `return_run_details` field itself, as GitHub Enterprise Server from
+/// before the field answers (`"return_run_details" is not a permitted key.`). Only the
+/// field's name in GitHub's message counts: an unknown *input* also answers 422, and that
+/// one must reach the operator, not trigger a second dispatch.
+fn rejects_run_details(status: StatusCode, body: &[u8]) -> bool {
+    matches!(status.as_u16(), 400 | 422)
+        && github_message(body).is_some_and(|m| m.contains("return_run_details"))
+}
+
+/// The outcome of a dispatch GitHub accepted (2xx): run details from a `200`, none from a
+/// `204`. The run exists whatever the body says, so an unreadable body is logged and the
+/// caller looks the run up instead of being told the dispatch failed.
+fn dispatch_outcome(
+    path: &str,
+    status: StatusCode,
+    body: &[u8],
+    fell_back: bool,
+) -> DispatchOutcome {
+    let none = DispatchOutcome {
+        fell_back,
+        ..DispatchOutcome::default()
+    };
+    if status == StatusCode::NO_CONTENT || body.iter().all(u8::is_ascii_whitespace) {
+        return none;
+    }
+    match decode::<DispatchRunDetails>(path, body) {
+        Ok(d) => DispatchOutcome {
+            run_id: Some(d.workflow_run_id),
+            run_url: Some(d.run_url),
+            html_url: Some(d.html_url),
+            fell_back,
+        },
+        Err(e) => {
+            tracing::warn!("dispatch accepted, but its run details were unreadable: {e}");
+            none
+        }
+    }
 }
 
 fn header_u64(headers: &HeaderMap, name: &str) -> Option<u64> {
@@ -445,18 +746,15 @@ pub fn classify(
     now: DateTime<Utc>,
     token_source: &str,
 ) -> ApiError {
-    let message = serde_json::from_slice::<serde_json::Value>(body)
-        .ok()
-        .and_then(|v| v.get("message").and_then(|m| m.as_str()).map(String::from))
-        .unwrap_or_else(|| {
-            let text = String::from_utf8_lossy(body);
-            let text = text.trim();
-            if text.is_empty() {
-                status.canonical_reason().unwrap_or("error").to_string()
-            } else {
-                text.chars().take(200).collect()
-            }
-        });
+    let message = github_message(body).unwrap_or_else(|| {
+        let text = String::from_utf8_lossy(body);
+        let text = text.trim();
+        if text.is_empty() {
+            status.canonical_reason().unwrap_or("error").to_string()
+        } else {
+            text.chars().take(200).collect()
+        }
+    });
     match status.as_u16() {
         401 => ApiError::Unauthorized {
             token_source: token_source.to_string(),
@@ -496,7 +794,10 @@ pub fn classify(
             what: path.split('?').next().unwrap_or(path).to_string(),
         },
         409 => ApiError::Conflict { message },
-        422 => ApiError::Unprocessable { message },
+        422 => ApiError::Unprocessable {
+            what: path.split('?').next().unwrap_or(path).to_string(),
+            message,
+        },
         s => ApiError::Http { status: s, message },
     }
 }
@@ -655,5 +956,82 @@ mod tests {
     #[test]
     fn query_values_are_encoded() {
         assert_eq!(encode_query("feature/a b&c"), "feature/a%20b%26c");
+        assert_eq!(encode_query("v1.0+build"), "v1.0%2Bbuild");
+    }
+
+    #[test]
+    fn path_segments_are_encoded_separators_kept() {
+        assert_eq!(encode_segment("deploy prod/x.yml"), "deploy%20prod%2Fx.yml");
+        assert_eq!(
+            encode_path("/.github/workflows/de ploy#1.yml"),
+            ".github/workflows/de%20ploy%231.yml"
+        );
+    }
+
+    #[test]
+    fn only_a_refusal_naming_return_run_details_falls_back() {
+        let legacy =
+            br#"{"message":"Invalid request.\n\n\"return_run_details\" is not a permitted key."}"#;
+        assert!(rejects_run_details(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            legacy
+        ));
+        assert!(rejects_run_details(StatusCode::BAD_REQUEST, legacy));
+        // Same text on a status that may have dispatched something: never re-sent.
+        assert!(!rejects_run_details(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            legacy
+        ));
+        let bad_input = br#"{"message":"Unexpected inputs provided: [\"verison\"]"}"#;
+        assert!(!rejects_run_details(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            bad_input
+        ));
+        assert!(!rejects_run_details(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            b"return_run_details (not JSON)"
+        ));
+    }
+
+    #[test]
+    fn accepted_dispatch_without_readable_details_is_still_a_success() {
+        let ok = dispatch_outcome(
+            "/p",
+            StatusCode::OK,
+            br#"{"workflow_run_id":7,"run_url":"a","html_url":"b"}"#,
+            false,
+        );
+        assert_eq!(ok.run_id, Some(7));
+        assert_eq!(ok.html_url.as_deref(), Some("b"));
+        let none = dispatch_outcome("/p", StatusCode::NO_CONTENT, b"", true);
+        assert_eq!(
+            none,
+            DispatchOutcome {
+                fell_back: true,
+                ..DispatchOutcome::default()
+            }
+        );
+        let garbled = dispatch_outcome("/p", StatusCode::OK, b"{\"workflow_ru", false);
+        assert_eq!(garbled.run_id, None);
+    }
+
+    #[test]
+    fn unprocessable_names_the_path_and_keeps_the_message() {
+        let e = classify(
+            "/repos/o/r/actions/runs/1/pending_deployments?x=1",
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &HeaderMap::new(),
+            br#"{"message":"No pending deployment requests to approve or reject"}"#,
+            Utc::now(),
+            "t",
+        );
+        assert_eq!(
+            e,
+            ApiError::Unprocessable {
+                what: "/repos/o/r/actions/runs/1/pending_deployments".into(),
+                message: "No pending deployment requests to approve or reject".into()
+            }
+        );
+        assert!(!e.is_transient());
     }
 }

@@ -16,8 +16,11 @@ pub enum ApiError {
     },
     #[error("409 Conflict: {message}")]
     Conflict { message: String },
-    #[error("422 Unprocessable: {message}")]
-    Unprocessable { message: String },
+    /// GitHub understood the request but refused it: a review of a deployment that is no
+    /// longer pending (someone else was faster), an unknown or missing dispatch input, a ref
+    /// that does not exist. `message` is GitHub's own, to show as is; never worth retrying.
+    #[error("422 Unprocessable: {message} ({what})")]
+    Unprocessable { what: String, message: String },
     #[error("HTTP {status}: {message}")]
     Http { status: u16, message: String },
     #[error("timed out after {secs} s")]

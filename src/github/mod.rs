@@ -5,4 +5,6 @@ pub mod client;
 pub mod error;
 pub mod models;
 
-pub use api::{ApiResult, ClientStats, DeploymentState, Fetched, GitHub, RateInfo};
+pub use api::{
+    ApiResult, ClientStats, DeploymentState, DispatchOutcome, Fetched, GitHub, RateInfo,
+};

@@ -26,7 +26,9 @@ pub use deployments::{
     PendingDeployment, PendingEnvironment, PendingReviewer, Reviewer,
 };
 pub use rate_limit::{RateLimitBucket, RateLimitResources, RateLimitResponse};
-pub use repos::{CommitDetail, CommitSummary, Comparison, ContentFile, GitActor, Release};
+pub use repos::{
+    CommitDetail, CommitSummary, Comparison, ContentDecodeError, ContentFile, GitActor, Release,
+};
 pub use status::{Conclusion, RunStatus};
 
 #[cfg(test)]
@@ -191,6 +193,38 @@ mod tests {
         assert_eq!(e.to_string(), "Not Found");
         let e: ApiError = serde_json::from_value(json!({"message": "Bad credentials"})).unwrap();
         assert_eq!(e.documentation_url, None);
+    }
+
+    fn content(encoding: Option<&str>, content: Option<&str>) -> ContentFile {
+        ContentFile {
+            kind: "file".into(),
+            encoding: encoding.map(String::from),
+            content: content.map(String::from),
+            name: "ci.yml".into(),
+            path: ".github/workflows/ci.yml".into(),
+            sha: "abc".into(),
+        }
+    }
+
+    #[test]
+    fn content_file_decodes_wrapped_base64() {
+        // "name: CI\non: push\n" wrapped the way GitHub does, with a trailing newline.
+        let f = content(Some("base64"), Some("bmFtZTogQ0kK\nb246IHB1c2gK\n"));
+        assert_eq!(f.decoded().unwrap(), b"name: CI\non: push\n");
+        assert_eq!(content(Some("base64"), Some("")).decoded().unwrap(), b"");
+        assert!(matches!(
+            content(Some("none"), Some("")).decoded(),
+            Err(ContentDecodeError::NoContent { .. })
+        ));
+        assert!(matches!(
+            content(Some("utf-16"), Some("x")).decoded(),
+            Err(ContentDecodeError::UnsupportedEncoding { .. })
+        ));
+        let bad = content(Some("base64"), Some("@@@")).decoded().unwrap_err();
+        assert!(
+            bad.to_string().contains(".github/workflows/ci.yml"),
+            "{bad}"
+        );
     }
 
     #[test]

@@ -195,10 +195,15 @@ fn dispatch(w: &mut World, cx: &Cx, req: &Req, wf: usize) -> Reply {
             );
         }
     };
-    let details = body
-        .and_then(|b| b.get("return_run_details"))
-        .and_then(Value::as_bool)
-        .unwrap_or(false);
+    let asked = body.and_then(|b| b.get("return_run_details"));
+    if cx.legacy_dispatch && asked.is_some() {
+        // Old GitHub Enterprise Server validates the body against a schema without the field.
+        return Reply::error(
+            422,
+            "Invalid request.\n\n\"return_run_details\" is not a permitted key.",
+        );
+    }
+    let details = asked.and_then(Value::as_bool).unwrap_or(false);
     match w.dispatch(wf, git_ref, inputs, cx.t, req.user) {
         Ok(id) if details => Reply::ok(json!({
             "workflow_run_id": id,

@@ -76,6 +76,10 @@ pub struct SimOptions {
     pub repo: String,
     /// The 127.0.0.1 port to listen on; 0 (the default) picks a free one.
     pub port: u16,
+    /// Answer like GitHub Enterprise Server from before `return_run_details`: a dispatch
+    /// carrying the field gets `422 Invalid request. "return_run_details" is not a permitted
+    /// key.` and dispatches nothing; without it, `204`.
+    pub legacy_dispatch: bool,
 }
 
 impl SimOptions {
@@ -85,6 +89,7 @@ impl SimOptions {
             require_token: None,
             repo: "acme/shop".into(),
             port: 0,
+            legacy_dispatch: false,
         }
     }
 }
@@ -98,6 +103,7 @@ impl fmt::Debug for SimOptions {
             )
             .field("repo", &self.repo)
             .field("port", &self.port)
+            .field("legacy_dispatch", &self.legacy_dispatch)
             .finish_non_exhaustive()
     }
 }
@@ -158,6 +164,7 @@ impl Simulator {
             opts.require_token,
             base,
             &opts.repo,
+            opts.legacy_dispatch,
         ));
         let app = Router::new()
             .fallback(server::handle)

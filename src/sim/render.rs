@@ -16,6 +16,8 @@ pub(crate) struct Cx<'a> {
     pub repo: &'a str,
     pub start: DateTime<Utc>,
     pub t: i64,
+    /// The server predates `return_run_details` (see `SimOptions::legacy_dispatch`).
+    pub legacy_dispatch: bool,
 }
 
 impl Cx<'_> {

@@ -61,6 +61,8 @@ pub(crate) struct Shared {
     pub base: String,
     pub owner: String,
     pub repo: String,
+    /// `SimOptions::legacy_dispatch`
+    pub legacy_dispatch: bool,
     inner: Mutex<Inner>,
 }
 
@@ -70,6 +72,7 @@ impl Shared {
         token: Option<String>,
         base: String,
         full_repo: &str,
+        legacy_dispatch: bool,
     ) -> Self {
         let now = clock.now();
         let start =
@@ -82,6 +85,7 @@ impl Shared {
             base,
             owner: owner.into(),
             repo: repo.into(),
+            legacy_dispatch,
             inner: Mutex::new(Inner {
                 world: World::new(),
                 faults: vec![],
@@ -109,6 +113,7 @@ impl Shared {
             repo: &self.repo,
             start: self.start,
             t: self.t(),
+            legacy_dispatch: self.legacy_dispatch,
         }
     }
 

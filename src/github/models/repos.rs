@@ -37,6 +37,53 @@ pub struct ContentFile {
     pub sha: String,
 }
 
+/// Why a [`ContentFile`]'s body could not be decoded.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum ContentDecodeError {
+    /// Files of 1-100 MB come with `encoding: "none"` and an empty `content`: the contents
+    /// API does not carry them (the raw media type or the blobs API would).
+    #[error(
+        "{path}: no inline content (encoding {encoding:?}; the file is too large for the contents API)"
+    )]
+    NoContent { path: String, encoding: String },
+    #[error("{path}: unsupported encoding {encoding:?}")]
+    UnsupportedEncoding { path: String, encoding: String },
+    #[error("{path}: invalid base64: {detail}")]
+    InvalidBase64 { path: String, detail: String },
+}
+
+impl ContentFile {
+    /// The file's bytes. GitHub wraps the base64 at 60 columns (`\n`), so whitespace is
+    /// dropped before decoding.
+    pub fn decoded(&self) -> Result<Vec<u8>, ContentDecodeError> {
+        use base64::Engine as _;
+        let encoding = self.encoding.as_deref().unwrap_or("base64");
+        let content = self.content.as_deref().unwrap_or("");
+        if encoding == "none" {
+            return Err(ContentDecodeError::NoContent {
+                path: self.path.clone(),
+                encoding: encoding.to_string(),
+            });
+        }
+        if encoding != "base64" {
+            return Err(ContentDecodeError::UnsupportedEncoding {
+                path: self.path.clone(),
+                encoding: encoding.to_string(),
+            });
+        }
+        let compact: Vec<u8> = content
+            .bytes()
+            .filter(|b| !b.is_ascii_whitespace())
+            .collect();
+        base64::engine::general_purpose::STANDARD
+            .decode(compact)
+            .map_err(|e| ContentDecodeError::InvalidBase64 {
+                path: self.path.clone(),
+                detail: e.to_string(),
+            })
+    }
+}
+
 /// Git author/committer metadata of a commit.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct GitActor {
