@@ -140,8 +140,13 @@ fn spec(name: &str) -> Option<&'static Spec> {
 }
 
 /// Splits like a shell (quotes keep spaces in `key="a b"`); an unclosed quote is an error.
+/// Unlike a shell, `#` starts no comment: `#9004` is how GitHub writes a run. shlex has no
+/// switch for that, so `#` is swapped for a private-use character around the split.
 fn words(line: &str) -> Result<Vec<String>, ParseError> {
-    shlex::split(line).ok_or_else(|| ParseError("unclosed quote".into()))
+    const HASH: char = '\u{F8FF}';
+    let split = shlex::split(&line.replace('#', &HASH.to_string()))
+        .ok_or_else(|| ParseError("unclosed quote".into()))?;
+    Ok(split.into_iter().map(|w| w.replace(HASH, "#")).collect())
 }
 
 fn run_id(name: &str, word: Option<&String>) -> Result<u64, ParseError> {
@@ -361,13 +366,13 @@ mod tests {
             })
         );
         assert_eq!(
-            parse(r#"dispatch deploy-production.yml main version=v1.4.0 note="two words""#),
+            parse(r#"dispatch deploy-production.yml main version=v1.4.0 note="two words #1""#),
             Ok(Command::Dispatch {
                 workflow: "deploy-production.yml".into(),
                 git_ref: Some("main".into()),
                 inputs: vec![
                     ("version".into(), "v1.4.0".into()),
-                    ("note".into(), "two words".into())
+                    ("note".into(), "two words #1".into())
                 ],
             })
         );
