@@ -1,6 +1,7 @@
 //! cockpit: a terminal release cockpit for GitHub Actions, environment health and rollbacks.
 
 pub mod app;
+pub mod audit;
 pub mod clock;
 pub mod config;
 pub mod demo;

@@ -13,7 +13,7 @@ use cockpit::github::client::{ClientOptions, HttpGitHub};
 use cockpit::health::HttpProber;
 use cockpit::notify::HttpNotifier;
 use cockpit::sim::{SimOptions, Simulator};
-use cockpit::{demo, logging, status, theme, token, tui};
+use cockpit::{audit, demo, logging, status, theme, token, tui};
 
 /// A terminal release cockpit: GitHub Actions runs, gates, environment health and rollbacks.
 #[derive(Debug, Parser)]
@@ -47,6 +47,25 @@ enum Command {
     },
     /// Parse and validate the config, print what was found (never secrets).
     CheckConfig,
+    /// The audit log of mutating actions.
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum AuditCommand {
+    /// Check the audit log's hash chain: exit 0 intact, 1 broken (names the first bad line).
+    ///
+    /// Removing the last lines cannot be detected by the chain alone: keep the printed last
+    /// hash, or a copy of the log, elsewhere.
+    Verify {
+        /// The log to check (default: [audit] path from the config, else
+        /// <state dir>/audit.jsonl).
+        #[arg(long, value_name = "PATH")]
+        path: Option<PathBuf>,
+    },
 }
 
 #[derive(Debug, clap::Args)]
@@ -142,6 +161,15 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             print!("{}", config::describe(&config, &path));
             Ok(ExitCode::SUCCESS)
         }
+        Some(Command::Audit {
+            command: AuditCommand::Verify { path },
+        }) => {
+            let path = match path {
+                Some(path) => path,
+                None => audit_path(cli.config.as_deref())?,
+            };
+            audit_verify(&path)
+        }
         Some(Command::Status { json }) => {
             let (_, config) = config::discover_and_load(cli.config.as_deref())?;
             let github = authed_client(&config, clock.clone())?;
@@ -183,6 +211,62 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             .await?;
             Ok(ExitCode::SUCCESS)
         }
+    }
+}
+
+/// The audit log to check when no `--path` is given: `[audit] path` of the config if there is
+/// one, else `<state_dir>/audit.jsonl`. No config file at the *default* location is fine (the
+/// default log is used); one named by `--config`/`$COCKPIT_CONFIG` must exist and be valid.
+fn audit_path(explicit_config: Option<&std::path::Path>) -> Result<PathBuf> {
+    let configured = match config::discover_and_load(explicit_config) {
+        Ok((_, config)) => audit::default_path(&config),
+        Err(ConfigError::NotFound {
+            origin: config::ConfigOrigin::Default,
+            ..
+        })
+        | Err(ConfigError::NoConfigDir) => config::default_audit_path(),
+        Err(e) => return Err(e.into()),
+    };
+    configured.ok_or_else(|| {
+        UsageError(
+            "no audit log path: no [audit] path is configured and this platform has no state \
+             directory; pass `--path PATH`"
+                .into(),
+        )
+        .into()
+    })
+}
+
+/// `cockpit audit verify`: 0 intact (or no log yet), 1 broken.
+fn audit_verify(path: &std::path::Path) -> Result<ExitCode> {
+    match audit::verify(path) {
+        Ok(audit::VerifyReport::Intact { entries, last_hash }) => {
+            println!("audit log OK: {entries} entries, {}", path.display());
+            if let Some(hash) = last_hash {
+                // The chain cannot show that its last lines were removed; this hash, kept
+                // elsewhere, can.
+                println!("last hash: {hash}");
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Ok(audit::VerifyReport::Broken { line, reason }) => {
+            eprintln!(
+                "cockpit: audit log {} is broken at line {line}: {reason}",
+                path.display()
+            );
+            if line > 1 {
+                eprintln!("lines 1-{} are intact", line - 1);
+            }
+            Ok(ExitCode::from(1))
+        }
+        Err(audit::AuditError::NotFound { .. }) => {
+            println!(
+                "no audit log at {} (nothing has been recorded yet)",
+                path.display()
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(e) => Err(e.into()),
     }
 }
 

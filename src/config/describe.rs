@@ -132,7 +132,14 @@ fn write_all(
 
     writeln!(out)?;
     match &config.audit.path {
-        Some(path) => writeln!(out, "audit log: {}", path.display())?,
+        // Shown as it will be used (`~/` expanded), so it matches `cockpit audit verify`.
+        Some(path) => writeln!(
+            out,
+            "audit log: {}",
+            crate::audit::default_path(config)
+                .unwrap_or_else(|| path.clone())
+                .display()
+        )?,
         None => match super::load::default_audit_path() {
             Some(path) => writeln!(out, "audit log: {} (default)", path.display())?,
             None => writeln!(out, "audit log: <state_dir>/audit.jsonl (default)")?,
