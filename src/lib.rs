@@ -4,6 +4,7 @@ pub mod app;
 pub mod clock;
 pub mod config;
 pub mod demo;
+pub mod dispatch;
 pub mod effects;
 #[doc(hidden)]
 pub mod fixtures;
