@@ -5,6 +5,7 @@ pub mod audit;
 pub mod clock;
 pub mod config;
 pub mod demo;
+pub mod dispatch;
 pub mod effects;
 #[doc(hidden)]
 pub mod fixtures;

@@ -4,6 +4,7 @@
 mod chrome;
 mod detail;
 mod dialogs;
+pub mod dispatch_form;
 pub mod environments;
 pub mod fmt;
 mod logs;
