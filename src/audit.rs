@@ -137,6 +137,8 @@ impl From<MutationKind> for AuditAction {
         match kind {
             MutationKind::RerunFailed | MutationKind::RerunAll => AuditAction::Rerun,
             MutationKind::Cancel => AuditAction::Cancel,
+            MutationKind::Approve => AuditAction::Approve,
+            MutationKind::Reject => AuditAction::Reject,
         }
     }
 }

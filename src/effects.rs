@@ -1,16 +1,18 @@
 //! Runs each `Cmd` on a backend; the outcome comes back as `Msg`s. Nothing here decides
 //! anything: retry policy and what to show live in `update`.
 
-use std::sync::Arc;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
 
 use tokio::sync::mpsc::UnboundedSender;
 
+use crate::audit::{AuditLog, AuditRecord, Outcome};
 use crate::clock::SharedClock;
 use crate::github::GitHub;
 use crate::github::error::ApiError;
 use crate::health::Prober;
 use crate::model::log_text::LogText;
-use crate::msg::{Cmd, Msg, MutationKind};
+use crate::msg::{Cmd, GateData, Msg, Mutation, MutationKind};
 use crate::notify::{Notice, NoticeLevel, Notifier};
 
 /// Every backend the app talks to, behind traits.
@@ -20,6 +22,99 @@ pub struct Backends {
     pub prober: Arc<dyn Prober>,
     pub notifier: Arc<dyn Notifier>,
     pub clock: SharedClock,
+    pub auditor: Auditor,
+}
+
+/// Writes the audit log around every mutation: the intent, fsynced, before the request;
+/// the outcome after it. A log that cannot be written stops the mutation unsent.
+#[derive(Clone)]
+pub struct Auditor {
+    log: Option<Arc<Mutex<AuditLog>>>,
+    path: Option<PathBuf>,
+    /// Why the log could not be opened (every mutation is then refused with it).
+    broken: Option<String>,
+    actor: String,
+    clock: SharedClock,
+}
+
+impl Auditor {
+    /// The log at `path`; `secrets` (the token) are redacted from anything written.
+    pub fn open(path: PathBuf, actor: String, secrets: &[String], clock: SharedClock) -> Auditor {
+        match AuditLog::open(&path) {
+            Ok(log) => Auditor {
+                log: Some(Arc::new(Mutex::new(log.with_secrets(secrets)))),
+                path: Some(path),
+                broken: None,
+                actor,
+                clock,
+            },
+            Err(e) => Auditor {
+                log: None,
+                path: Some(path),
+                broken: Some(e.to_string()),
+                actor,
+                clock,
+            },
+        }
+    }
+
+    /// Refuses every mutation with `why` (no state directory to keep a log in).
+    pub fn unavailable(why: String, clock: SharedClock) -> Auditor {
+        Auditor {
+            log: None,
+            path: None,
+            broken: Some(why),
+            actor: String::new(),
+            clock,
+        }
+    }
+
+    pub fn actor(&self) -> &str {
+        &self.actor
+    }
+
+    /// The newest `n` entries, newest first (a missing log is an empty one).
+    pub async fn recent(&self, n: usize) -> Result<Vec<crate::audit::AuditEntry>, String> {
+        let Some(path) = self.path.clone() else {
+            return Err(self.broken.clone().unwrap_or_else(|| "no audit log".into()));
+        };
+        tokio::task::spawn_blocking(move || {
+            crate::audit::read_recent(&path, n).map_err(|e| e.to_string())
+        })
+        .await
+        .map_err(|e| format!("audit reader: {e}"))?
+    }
+
+    async fn append(&self, record: AuditRecord) -> Result<(), String> {
+        if let Some(why) = &self.broken {
+            return Err(why.clone());
+        }
+        let Some(log) = self.log.clone() else {
+            return Err("no audit log".into());
+        };
+        tokio::task::spawn_blocking(move || {
+            let mut log = log
+                .lock()
+                .map_err(|_| "the audit log's lock is poisoned".to_string())?;
+            log.append(record).map(|_| ()).map_err(|e| e.to_string())
+        })
+        .await
+        .map_err(|e| format!("audit writer: {e}"))?
+    }
+
+    fn record_of(&self, m: &Mutation) -> AuditRecord {
+        let mut r = AuditRecord::new(self.clock.now(), self.actor.clone(), m.kind.into(), &m.repo);
+        r.run_id = Some(m.run_id);
+        r.target = Some(m.label.clone());
+        if let Some(review) = &m.review {
+            r.environment = Some(review.environments.join(","));
+            r.comment = Some(review.comment.clone());
+            if let Some(v) = &review.version {
+                r.target = Some(format!("{} {v}", m.label));
+            }
+        }
+        r
+    }
 }
 
 /// Starts the work for `cmd` in its own task, so the loop never waits on I/O.
@@ -84,9 +179,10 @@ pub fn spawn(cmd: Cmd, backends: &Backends, tx: &UnboundedSender<Msg>) {
         }
         cmd => {
             let gh = backends.github.clone();
+            let auditor = backends.auditor.clone();
             let tx = tx.clone();
             tokio::spawn(async move {
-                for msg in perform(cmd, &*gh).await {
+                for msg in perform(cmd, &*gh, &auditor).await {
                     let _ = tx.send(msg);
                 }
             });
@@ -96,7 +192,7 @@ pub fn spawn(cmd: Cmd, backends: &Backends, tx: &UnboundedSender<Msg>) {
 
 /// Carries out one backend command and says what happened: the rate limit as last seen
 /// (when known), then the outcome. Tests await this directly instead of spawning.
-pub async fn perform(cmd: Cmd, gh: &dyn GitHub) -> Vec<Msg> {
+pub async fn perform(cmd: Cmd, gh: &dyn GitHub, auditor: &Auditor) -> Vec<Msg> {
     let msg = match cmd {
         Cmd::FetchRuns(source) => {
             let result = gh
@@ -140,14 +236,71 @@ pub async fn perform(cmd: Cmd, gh: &dyn GitHub) -> Vec<Msg> {
             Msg::Log { job_id, result }
         }
         Cmd::Mutate(mutation) => {
+            // Recorded before anything is sent: no log line, no request.
+            let intent = auditor.record_of(&mutation);
+            if let Err(e) = auditor.append(intent.clone()).await {
+                tracing::error!(error = %e, "audit log not written: mutation not sent");
+                return vec![Msg::MutationDone {
+                    mutation,
+                    result: Err(ApiError::NotSent(format!(
+                        "the audit log could not be written: {e}"
+                    ))),
+                }];
+            }
             tracing::info!(action = ?mutation.kind, repo = %mutation.repo, run_id = mutation.run_id, "sending mutation");
-            let result = match mutation.kind {
-                MutationKind::RerunFailed => gh.rerun(&mutation.repo, mutation.run_id, true).await,
-                MutationKind::RerunAll => gh.rerun(&mutation.repo, mutation.run_id, false).await,
-                MutationKind::Cancel => gh.cancel(&mutation.repo, mutation.run_id).await,
+            let result = match (&mutation.kind, &mutation.review) {
+                (MutationKind::RerunFailed, _) => {
+                    gh.rerun(&mutation.repo, mutation.run_id, true).await
+                }
+                (MutationKind::RerunAll, _) => {
+                    gh.rerun(&mutation.repo, mutation.run_id, false).await
+                }
+                (MutationKind::Cancel, _) => gh.cancel(&mutation.repo, mutation.run_id).await,
+                (MutationKind::Approve | MutationKind::Reject, Some(review)) => gh
+                    .review_pending(
+                        &mutation.repo,
+                        mutation.run_id,
+                        &review.environment_ids,
+                        mutation.kind == MutationKind::Approve,
+                        &review.comment,
+                    )
+                    .await
+                    .map(|_| ()),
+                (MutationKind::Approve | MutationKind::Reject, None) => {
+                    Err(ApiError::NotSent("a review without environments".into()))
+                }
             };
             tracing::info!(action = ?mutation.kind, run_id = mutation.run_id, ok = result.is_ok(), "mutation finished");
+            let (outcome, detail) = match &result {
+                Ok(()) => (Outcome::Ok, None),
+                Err(e) => (Outcome::Failed, Some(e.to_string())),
+            };
+            if let Err(e) = auditor
+                .append(intent.concluded(auditor.clock.now(), outcome, detail))
+                .await
+            {
+                tracing::error!(error = %e, "audit log: outcome not written");
+            }
             Msg::MutationDone { mutation, result }
+        }
+        Cmd::ReadAudit => return vec![Msg::Audit(auditor.recent(500).await)],
+        Cmd::FetchGate { repo, run_id } => {
+            let pending = gh.pending_deployments(&repo, run_id).await;
+            let result = match pending {
+                Ok(pending) => gh
+                    .approvals(&repo, run_id)
+                    .await
+                    .map(|approvals| GateData { pending, approvals }),
+                Err(e) => Err(e),
+            };
+            if let Err(e) = &result {
+                tracing::warn!(%repo, run_id, error = %e, "reading a gate failed");
+            }
+            Msg::Gate {
+                repo,
+                run_id,
+                result,
+            }
         }
         Cmd::FetchDeployments { env, repo, name } => {
             let result = gh

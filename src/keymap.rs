@@ -15,6 +15,8 @@ pub enum Context {
     RunDetail,
     Logs,
     Environments,
+    Gates,
+    Activity,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -254,6 +256,41 @@ const DEFAULTS: &[Row] = &[
         Action::ViewEnvironments,
         Context::Global,
         "Environments view",
+        false,
+    ),
+    (
+        &["3"],
+        Action::ViewGates,
+        Context::Global,
+        "Gates view",
+        false,
+    ),
+    (
+        &["4"],
+        Action::ViewActivity,
+        Context::Global,
+        "Activity view",
+        false,
+    ),
+    (
+        &["a"],
+        Action::Approve,
+        Context::Gates,
+        "approve the gate (comment, then phrase or y/N)",
+        true,
+    ),
+    (
+        &["x"],
+        Action::Reject,
+        Context::Gates,
+        "reject the gate",
+        true,
+    ),
+    (
+        &["enter"],
+        Action::Open,
+        Context::Gates,
+        "open the run",
         false,
     ),
     (

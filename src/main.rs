@@ -8,7 +8,7 @@ use color_eyre::eyre::{Result, WrapErr};
 
 use cockpit::clock::{SharedClock, SystemClock};
 use cockpit::config::{self, Config, ConfigError};
-use cockpit::effects::Backends;
+use cockpit::effects::{self, Backends};
 use cockpit::github::client::{ClientOptions, HttpGitHub};
 use cockpit::health::HttpProber;
 use cockpit::notify::HttpNotifier;
@@ -148,6 +148,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                     github,
                     prober: prober()?,
                     notifier: notifier(&config),
+                    auditor: auditor(&config, &[], clock.clone()),
                     clock,
                 },
             )
@@ -172,7 +173,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
         }
         Some(Command::Status { json }) => {
             let (_, config) = config::discover_and_load(cli.config.as_deref())?;
-            let github = authed_client(&config, clock.clone())?;
+            let (github, _) = authed_client(&config, clock.clone())?;
             let prober = prober()?;
             let report = status::collect(
                 github,
@@ -196,7 +197,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
         None => {
             let (_, config) = config::discover_and_load(cli.config.as_deref())?;
             let theme = pick_theme(&cli.theme, &config)?;
-            let github = authed_client(&config, clock.clone())?;
+            let (github, token) = authed_client(&config, clock.clone())?;
             let model = tui::initial_model(&config, cli.read_only, clock.now());
             tui::run(
                 model,
@@ -205,6 +206,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                     github,
                     prober: prober()?,
                     notifier: notifier(&config),
+                    auditor: auditor(&config, &[token], clock.clone()),
                     clock,
                 },
             )
@@ -291,7 +293,8 @@ fn pick_theme(flag: &Option<String>, config: &Config) -> Result<theme::Theme> {
     theme::resolve(name, theme::no_color_requested()).map_err(|e| UsageError(e.to_string()).into())
 }
 
-fn authed_client(config: &Config, clock: SharedClock) -> Result<Arc<HttpGitHub>> {
+/// The client, and the token to keep out of the audit log.
+fn authed_client(config: &Config, clock: SharedClock) -> Result<(Arc<HttpGitHub>, String)> {
     let env = |k: &str| std::env::var(k).ok();
     let tok = token::discover(
         config.github.token_command.as_deref(),
@@ -299,7 +302,27 @@ fn authed_client(config: &Config, clock: SharedClock) -> Result<Arc<HttpGitHub>>
         &env,
     )?;
     tracing::info!(source = %tok.source, "using GitHub token");
-    client(config, Some(tok.value), tok.source, clock)
+    let secret = tok.value.clone();
+    Ok((client(config, Some(tok.value), tok.source, clock)?, secret))
+}
+
+/// The audit log every mutation goes through. The actor is the local user: GitHub records
+/// the account behind the token itself.
+fn auditor(config: &Config, secrets: &[String], clock: SharedClock) -> effects::Auditor {
+    let actor = ["USER", "USERNAME", "LOGNAME"]
+        .iter()
+        .find_map(|k| std::env::var(k).ok().filter(|v| !v.is_empty()))
+        .unwrap_or_else(|| "unknown".into());
+    match audit::default_path(config) {
+        Some(path) => {
+            tracing::info!(path = %path.display(), "audit log");
+            effects::Auditor::open(path, actor, secrets, clock)
+        }
+        None => effects::Auditor::unavailable(
+            "no state directory for the audit log: set [audit] path".into(),
+            clock,
+        ),
+    }
 }
 
 fn client(

@@ -33,6 +33,11 @@ pub enum Action {
     OpenBrowser,
     ViewRuns,
     ViewEnvironments,
+    ViewGates,
+    ViewActivity,
+    /// Approve / reject the selected gate.
+    Approve,
+    Reject,
     NextView,
     PrevView,
     /// Open or close the selected environment's cutover window.
@@ -91,6 +96,21 @@ pub enum Msg {
     },
     /// A Slack/Telegram notice could not be delivered (the error names no secret).
     NotifyFailed(String),
+    /// The newest audit-log entries, newest first.
+    Audit(Result<Vec<crate::audit::AuditEntry>, String>),
+    /// A waiting run's gate: its pending deployments and its review history.
+    Gate {
+        repo: String,
+        run_id: u64,
+        result: Result<GateData, ApiError>,
+    },
+}
+
+/// What `GET .../pending_deployments` and `GET .../approvals` said about one run.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GateData {
+    pub pending: Vec<crate::github::models::PendingDeployment>,
+    pub approvals: Vec<crate::github::models::EnvironmentApproval>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -109,6 +129,12 @@ pub enum Cmd {
         job_id: u64,
     },
     Mutate(Mutation),
+    FetchGate {
+        repo: String,
+        run_id: u64,
+    },
+    /// Read the newest audit-log entries (for the Activity view).
+    ReadAudit,
     Probe {
         env: usize,
         check: usize,
@@ -137,6 +163,8 @@ pub enum MutationKind {
     RerunFailed,
     RerunAll,
     Cancel,
+    Approve,
+    Reject,
 }
 
 impl MutationKind {
@@ -145,14 +173,8 @@ impl MutationKind {
             MutationKind::RerunFailed => "re-run failed jobs of",
             MutationKind::RerunAll => "re-run all jobs of",
             MutationKind::Cancel => "cancel",
-        }
-    }
-
-    /// The audit-log action name (contract.md).
-    pub fn audit_action(self) -> &'static str {
-        match self {
-            MutationKind::RerunFailed | MutationKind::RerunAll => "rerun",
-            MutationKind::Cancel => "cancel",
+            MutationKind::Approve => "approve",
+            MutationKind::Reject => "reject",
         }
     }
 }
@@ -164,6 +186,18 @@ pub struct Mutation {
     pub run_id: u64,
     /// "CI #42" — for messages.
     pub label: String,
+    /// Approve and reject only: what is reviewed.
+    pub review: Option<Review>,
+}
+
+/// A review of a gate: the environments (ids for GitHub, names for people), the comment
+/// GitHub requires, and the version the run deploys (for the audit log and notices).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Review {
+    pub environment_ids: Vec<u64>,
+    pub environments: Vec<String>,
+    pub comment: String,
+    pub version: Option<String>,
 }
 
 /// Something worth telling the team (Slack, Telegram): what happened, where.

@@ -29,6 +29,9 @@ pub enum ApiError {
     Connect(String),
     #[error("malformed response from {what}: {detail}")]
     Decode { what: String, detail: String },
+    /// Refused before anything went to GitHub (the audit log could not be written first).
+    #[error("not sent: {0}")]
+    NotSent(String),
 }
 
 impl ApiError {

@@ -98,6 +98,8 @@ pub struct EnvState {
     pub name: String,
     pub repo: String,
     pub protected: bool,
+    /// What to type before acting on it (`None`: `ENV VERSION`).
+    pub confirm_phrase: Option<String>,
     pub url: Option<String>,
     pub checks: Vec<CheckSlot>,
     pub version_source: Option<VersionConfig>,
@@ -180,6 +182,7 @@ pub fn from_config(config: &Config, now: DateTime<Utc>) -> Vec<EnvState> {
         .iter()
         .map(|e| EnvState {
             name: e.name.clone(),
+            confirm_phrase: e.confirm_phrase.clone(),
             repo: config
                 .repo_for(e)
                 .map(|r| r.name.clone())

@@ -1,6 +1,7 @@
 //! Plain data: what the operator sees and what the poller knows. No I/O here.
 
 pub mod env;
+pub mod gates;
 pub mod log_text;
 pub mod poll;
 pub mod runs;
@@ -46,6 +47,8 @@ pub struct RunEntry {
 pub enum Screen {
     Runs,
     Environments,
+    Gates,
+    Activity,
     RunDetail,
     Logs,
 }
@@ -116,6 +119,33 @@ pub enum Dialog {
     Confirm(Mutation),
     /// Quit while a mutation is in flight.
     ConfirmQuit,
+    /// The comment GitHub requires with a review, prefilled; Enter goes on.
+    Comment {
+        mutation: Mutation,
+        text: String,
+        error: Option<String>,
+    },
+    /// A protected environment: nothing is sent until `typed` is exactly `phrase`.
+    Phrase(Box<PhraseDialog>),
+}
+
+/// What the typed-phrase dialog shows and checks.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PhraseDialog {
+    pub mutation: Mutation,
+    pub environment: String,
+    /// The live version now (from the environment's pane), if known.
+    pub live: Option<String>,
+    /// The version the run deploys.
+    pub next: Option<String>,
+    pub phrase: String,
+    pub typed: String,
+}
+
+impl PhraseDialog {
+    pub fn matches(&self) -> bool {
+        self.typed == self.phrase
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -174,6 +204,13 @@ pub struct Model {
     pub monitor: crate::config::MonitorConfig,
     /// Notable events, newest last (the Activity view shows them).
     pub activity: Vec<ActivityEntry>,
+    /// Runs waiting on an environment gate, in the order they appeared.
+    pub gates: Vec<gates::GateState>,
+    pub gate_selected: usize,
+    /// Operator actions as the audit log has them, newest first.
+    pub audit: Vec<crate::audit::AuditEntry>,
+    pub audit_error: Option<String>,
+    pub activity_offset: usize,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -220,6 +257,11 @@ impl Model {
             env_selected: 0,
             monitor: crate::config::MonitorConfig::default(),
             activity: Vec::new(),
+            gates: Vec::new(),
+            gate_selected: 0,
+            audit: Vec::new(),
+            audit_error: None,
+            activity_offset: 0,
         }
     }
 

@@ -2,6 +2,7 @@
 //! reads (time comes in as `now`), so every behaviour here is unit-tested.
 
 mod envs;
+mod gates;
 mod palette;
 
 use std::hash::{Hash, Hasher};
@@ -141,6 +142,11 @@ pub fn update(m: &mut Model, msg: Msg, now: DateTime<Utc>) -> Vec<Cmd> {
         }
         Msg::MutationDone { mutation, result } => {
             m.in_flight.remove(&mutation);
+            if matches!(mutation.kind, MutationKind::Approve | MutationKind::Reject) {
+                let mut cmds = gates::on_reviewed(m, &mutation, &result, now);
+                cmds.extend(on_tick(m, now));
+                return cmds;
+            }
             match result {
                 Ok(()) => {
                     let text = match mutation.kind {
@@ -171,7 +177,27 @@ pub fn update(m: &mut Model, msg: Msg, now: DateTime<Utc>) -> Vec<Cmd> {
                     flash(m, Level::Error, text, now);
                 }
             }
-            on_tick(m, now)
+            let mut cmds = on_tick(m, now);
+            cmds.push(Cmd::ReadAudit);
+            cmds
+        }
+        Msg::Gate {
+            repo,
+            run_id,
+            result,
+        } => {
+            gates::on_gate(m, &repo, run_id, result, now);
+            Vec::new()
+        }
+        Msg::Audit(result) => {
+            match result {
+                Ok(entries) => {
+                    m.audit = entries;
+                    m.audit_error = None;
+                }
+                Err(e) => m.audit_error = Some(e),
+            }
+            Vec::new()
         }
         Msg::Rate(info) => {
             m.rate = Some(info);
@@ -248,6 +274,7 @@ fn on_tick(m: &mut Model, now: DateTime<Utc>) -> Vec<Cmd> {
     if github_paused {
         return cmds;
     }
+    cmds.extend(gates::schedule(m, now));
     for (key, s) in m.sources.iter_mut() {
         if !s.in_flight && now >= s.next_due {
             s.in_flight = true;
@@ -293,6 +320,8 @@ fn contexts(screen: Screen) -> [Context; 3] {
         Screen::RunDetail => [Context::RunDetail, Context::List, Context::Global],
         Screen::Logs => [Context::Logs, Context::List, Context::Global],
         Screen::Environments => [Context::Environments, Context::List, Context::Global],
+        Screen::Gates => [Context::Gates, Context::List, Context::Global],
+        Screen::Activity => [Context::Activity, Context::List, Context::Global],
     }
 }
 
@@ -327,12 +356,7 @@ fn on_dialog_key(m: &mut Model, dialog: Dialog, key: KeyEvent, now: DateTime<Utc
         Dialog::Confirm(mutation) => match key.code {
             KeyCode::Char('y' | 'Y') if !ctrl_c => {
                 m.dialog = None;
-                if !m.in_flight.insert(mutation.clone()) {
-                    return Vec::new();
-                }
-                let text = format!("sending: {} {}…", mutation.kind.verb(), mutation.label);
-                flash(m, Level::Info, text, now);
-                vec![Cmd::Mutate(mutation)]
+                send(m, mutation, now)
             }
             // No is the default: Enter, n, Esc all cancel.
             KeyCode::Char('n' | 'N') | KeyCode::Esc | KeyCode::Enter => {
@@ -346,6 +370,59 @@ fn on_dialog_key(m: &mut Model, dialog: Dialog, key: KeyEvent, now: DateTime<Utc
             }
             _ => Vec::new(),
         },
+        Dialog::Comment {
+            mutation, mut text, ..
+        } => {
+            match key.code {
+                KeyCode::Esc => return cancel_dialog(m, now),
+                _ if ctrl_c => return cancel_dialog(m, now),
+                KeyCode::Enter if text.trim().is_empty() => {
+                    m.dialog = Some(Dialog::Comment {
+                        mutation,
+                        text,
+                        error: Some("GitHub requires a comment with a review".into()),
+                    });
+                    return Vec::new();
+                }
+                KeyCode::Enter => {
+                    let mut mutation = mutation;
+                    if let Some(r) = mutation.review.as_mut() {
+                        r.comment = text.trim().to_string();
+                    }
+                    gates::after_comment(m, mutation);
+                    return Vec::new();
+                }
+                KeyCode::Backspace => {
+                    text.pop();
+                }
+                KeyCode::Char(c) => text.push(c),
+                _ => {}
+            }
+            m.dialog = Some(Dialog::Comment {
+                mutation,
+                text,
+                error: None,
+            });
+            Vec::new()
+        }
+        Dialog::Phrase(mut p) => {
+            match key.code {
+                KeyCode::Esc => return cancel_dialog(m, now),
+                _ if ctrl_c => return cancel_dialog(m, now),
+                // Enter does nothing until the phrase matches: nothing is sent early.
+                KeyCode::Enter if p.matches() => {
+                    m.dialog = None;
+                    return send(m, p.mutation, now);
+                }
+                KeyCode::Backspace => {
+                    p.typed.pop();
+                }
+                KeyCode::Char(c) => p.typed.push(c),
+                _ => {}
+            }
+            m.dialog = Some(Dialog::Phrase(p));
+            Vec::new()
+        }
         Dialog::ConfirmQuit => match key.code {
             KeyCode::Char('y' | 'Y') => {
                 m.quit = true;
@@ -426,7 +503,14 @@ fn on_action(m: &mut Model, action: Action, now: DateTime<Utc>) -> Vec<Cmd> {
         Action::Open => match m.screen {
             Screen::Runs => open_detail(m, false, now),
             Screen::RunDetail => open_selected_job_log(m),
-            Screen::Logs | Screen::Environments => Vec::new(),
+            Screen::Gates => match m.gates.get(m.gate_selected) {
+                Some(g) => {
+                    let (repo, run_id) = (g.repo.clone(), g.run_id);
+                    open_run(m, repo, run_id, false, now)
+                }
+                None => Vec::new(),
+            },
+            Screen::Logs | Screen::Environments | Screen::Activity => Vec::new(),
         },
         Action::Back => {
             match m.screen {
@@ -448,7 +532,7 @@ fn on_action(m: &mut Model, action: Action, now: DateTime<Utc>) -> Vec<Cmd> {
                         m.apply_filter();
                     }
                 }
-                Screen::Environments => {}
+                Screen::Environments | Screen::Gates | Screen::Activity => {}
             }
             Vec::new()
         }
@@ -469,7 +553,7 @@ fn on_action(m: &mut Model, action: Action, now: DateTime<Utc>) -> Vec<Cmd> {
         Action::Logs => match m.screen {
             Screen::Runs => open_detail(m, true, now),
             Screen::RunDetail => open_selected_job_log(m),
-            Screen::Logs | Screen::Environments => Vec::new(),
+            Screen::Logs | Screen::Environments | Screen::Gates | Screen::Activity => Vec::new(),
         },
         Action::RerunFailed => ask_mutation(m, MutationKind::RerunFailed, now),
         Action::RerunAll => ask_mutation(m, MutationKind::RerunAll, now),
@@ -481,6 +565,11 @@ fn on_action(m: &mut Model, action: Action, now: DateTime<Utc>) -> Vec<Cmd> {
                     selected_job_url(m).or_else(|| m.detail_run().map(|e| e.run.html_url.clone()))
                 }
                 Screen::Environments => m.envs.get(m.env_selected).and_then(|e| e.url.clone()),
+                Screen::Gates => m.gates.get(m.gate_selected).and_then(|g| {
+                    m.find_run(&g.repo, g.run_id)
+                        .map(|e| e.run.html_url.clone())
+                }),
+                Screen::Activity => None,
             };
             url.map(Cmd::OpenUrl).into_iter().collect()
         }
@@ -492,14 +581,38 @@ fn on_action(m: &mut Model, action: Action, now: DateTime<Utc>) -> Vec<Cmd> {
             m.screen = Screen::Environments;
             Vec::new()
         }
-        Action::NextView | Action::PrevView => {
-            // Two top-level views so far: Tab and Shift-Tab both switch between them.
-            m.screen = match m.screen {
-                Screen::Environments => Screen::Runs,
-                _ => Screen::Environments,
-            };
+        Action::ViewGates => {
+            m.screen = Screen::Gates;
             Vec::new()
         }
+        Action::ViewActivity => {
+            m.screen = Screen::Activity;
+            m.activity_offset = 0;
+            vec![Cmd::ReadAudit]
+        }
+        Action::NextView | Action::PrevView => {
+            const VIEWS: [Screen; 4] = [
+                Screen::Runs,
+                Screen::Environments,
+                Screen::Gates,
+                Screen::Activity,
+            ];
+            // Run detail and logs belong to the Runs view.
+            let at = VIEWS.iter().position(|v| *v == m.screen).unwrap_or(0);
+            let next = if action == Action::NextView {
+                (at + 1) % VIEWS.len()
+            } else {
+                (at + VIEWS.len() - 1) % VIEWS.len()
+            };
+            m.screen = VIEWS[next];
+            if m.screen == Screen::Activity {
+                m.activity_offset = 0;
+                return vec![Cmd::ReadAudit];
+            }
+            Vec::new()
+        }
+        Action::Approve => gates::ask_selected(m, true, now),
+        Action::Reject => gates::ask_selected(m, false, now),
         Action::Watch => envs::toggle_watch(m, now),
         Action::Palette => {
             m.palette = Some(PaletteState::default());
@@ -550,6 +663,13 @@ fn move_by(m: &mut Model, delta: i64) -> Vec<Cmd> {
         }
         Screen::Environments => {
             m.env_selected = step(m.env_selected, m.envs.len());
+        }
+        Screen::Gates => {
+            m.gate_selected = step(m.gate_selected, m.gates.len());
+        }
+        Screen::Activity => {
+            let len = m.activity.len() + m.audit.len();
+            m.activity_offset = step(m.activity_offset, len);
         }
         Screen::Logs => {
             if let Some(log) = m.log.as_mut() {
@@ -740,6 +860,7 @@ fn ask_mutation_for(
         repo: entry.repo.clone(),
         run_id: entry.run.id,
         label,
+        review: None,
     };
     let active = entry.run.is_active();
     if m.read_only {
@@ -813,10 +934,27 @@ fn on_mouse(m: &mut Model, ev: MouseEvent, now: DateTime<Utc>) -> Vec<Cmd> {
                         }
                     }
                 }
-                Screen::Logs | Screen::Environments => {}
+                Screen::Logs | Screen::Environments | Screen::Gates | Screen::Activity => {}
             }
             Vec::new()
         }
         _ => Vec::new(),
     }
+}
+
+/// Esc (or Ctrl-C) in any step of a mutation's dialogs: nothing was sent, and it says so.
+fn cancel_dialog(m: &mut Model, now: DateTime<Utc>) -> Vec<Cmd> {
+    m.dialog = None;
+    flash(m, Level::Info, "cancelled: nothing sent".into(), now);
+    Vec::new()
+}
+
+/// The one place a confirmed mutation leaves `update`: at most once while in flight.
+fn send(m: &mut Model, mutation: Mutation, now: DateTime<Utc>) -> Vec<Cmd> {
+    if !m.in_flight.insert(mutation.clone()) {
+        return Vec::new();
+    }
+    let text = format!("sending: {} {}…", mutation.kind.verb(), mutation.label);
+    flash(m, Level::Info, text, now);
+    vec![Cmd::Mutate(mutation)]
 }

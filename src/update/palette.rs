@@ -4,7 +4,7 @@
 use chrono::{DateTime, Utc};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
-use super::{ask_mutation_for, envs, flash, on_action, open_run};
+use super::{ask_mutation_for, envs, flash, gates, on_action, open_run};
 use crate::model::{Level, Model, PaletteState, RunEntry, Screen};
 use crate::msg::{Action, Cmd, MutationKind};
 use crate::palette::{Candidates, Command, complete, parse};
@@ -178,6 +178,7 @@ fn run_line(m: &mut Model, line: &str, now: DateTime<Utc>) -> Vec<Cmd> {
     let run = |m: &mut Model, run_id: u64| {
         find_run(m, run_id).ok_or_else(|| format!("run {run_id} is not in the list"))
     };
+    let approve = matches!(cmd, Command::Approve { .. });
     match cmd {
         Command::Quit => {
             m.palette = None;
@@ -221,10 +222,28 @@ fn run_line(m: &mut Model, line: &str, now: DateTime<Utc>) -> Vec<Cmd> {
                 fail(m, format!("no theme {name:?}; themes: {names}"))
             }
         }
-        Command::Approve { .. } | Command::Reject { .. } | Command::Dispatch { .. } => fail(
-            m,
-            "approve, reject and dispatch are not available in this version yet".into(),
-        ),
+        Command::Approve { run_id, env } | Command::Reject { run_id, env } => {
+            let Some(repo) = m
+                .gates
+                .iter()
+                .find(|g| g.run_id == run_id)
+                .map(|g| g.repo.clone())
+            else {
+                return fail(m, format!("run {run_id} is not waiting on a gate"));
+            };
+            match gates::review_for(m, &repo, run_id, env.as_deref(), approve) {
+                Ok(_) => {
+                    m.palette = None;
+                    m.screen = Screen::Gates;
+                    if let Some(i) = m.gates.iter().position(|g| g.run_id == run_id) {
+                        m.gate_selected = i;
+                    }
+                    gates::ask_review(m, &repo, run_id, env.as_deref(), approve, now)
+                }
+                Err(why) => fail(m, why),
+            }
+        }
+        Command::Dispatch { .. } => fail(m, "dispatch is not available in this version yet".into()),
         Command::Rollback { .. } => fail(
             m,
             "rollback over SSH is not available in this version yet".into(),

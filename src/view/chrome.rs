@@ -29,6 +29,15 @@ pub fn header(frame: &mut Frame, area: Rect, m: &Model, theme: &Theme, now: Date
         }
         spans.push(Span::styled(format!("  {} {sym}", env.name), style));
     }
+    // Gates waiting for someone: on every view, so nobody waits on an unseen approval.
+    if !m.gates.is_empty() {
+        spans.push(sep.clone());
+        let n = m.gates.len();
+        spans.push(Span::styled(
+            format!("⏸ {n} gate{} (3)", if n == 1 { "" } else { "s" }),
+            base.fg(theme.warn).add_modifier(Modifier::BOLD),
+        ));
+    }
     if let Some(rate) = &m.rate {
         spans.push(sep.clone());
         let reset = rate
@@ -99,6 +108,8 @@ pub fn footer(frame: &mut Frame, area: Rect, m: &Model, theme: &Theme) {
             Screen::RunDetail => Context::RunDetail,
             Screen::Logs => Context::Logs,
             Screen::Environments => Context::Environments,
+            Screen::Gates => Context::Gates,
+            Screen::Activity => Context::Activity,
         };
         let mut spans = Vec::new();
         if m.read_only {

@@ -24,7 +24,13 @@ pub fn draw(frame: &mut Frame, m: &Model, theme: &Theme) {
                     ),
                     Span::raw(format!(" in {}?", mutation.repo)),
                 ]),
-                Line::raw(""),
+                match &mutation.review {
+                    Some(r) => Line::styled(
+                        format!("{} · “{}”", r.environments.join(", "), r.comment),
+                        theme.style(theme.muted),
+                    ),
+                    None => Line::raw(""),
+                },
                 Line::from(vec![
                     Span::styled("y", theme.style(theme.accent).add_modifier(Modifier::BOLD)),
                     Span::raw(" yes, send it    "),
@@ -34,6 +40,46 @@ pub fn draw(frame: &mut Frame, m: &Model, theme: &Theme) {
             ];
             popup(frame, theme, " Confirm ", lines, 64, 5);
         }
+        Some(Dialog::Comment {
+            mutation,
+            text,
+            error,
+        }) => {
+            let envs = mutation
+                .review
+                .as_ref()
+                .map(|r| r.environments.join(", "))
+                .unwrap_or_default();
+            let mut lines = vec![
+                Line::from(vec![
+                    Span::raw(format!("{} ", capitalise(mutation.kind.verb()))),
+                    Span::styled(
+                        mutation.label.clone(),
+                        theme.style(theme.accent).add_modifier(Modifier::BOLD),
+                    ),
+                    Span::raw(format!(" ({}) → ", mutation.repo)),
+                    Span::styled(envs, theme.style(theme.protected)),
+                ]),
+                Line::raw(""),
+                Line::styled("Comment (GitHub requires one):", theme.style(theme.muted)),
+                Line::from(vec![
+                    Span::raw(format!("> {text}")),
+                    Span::styled("▏", theme.style(theme.accent)),
+                ]),
+            ];
+            if let Some(err) = error {
+                lines.push(Line::styled(err.clone(), theme.style(theme.fail)));
+            } else {
+                lines.push(Line::raw(""));
+            }
+            lines.push(Line::styled(
+                "Enter next · Backspace edit · Esc cancel (nothing is sent)",
+                theme.style(theme.muted),
+            ));
+            let title = format!(" {} — comment ", capitalise(mutation.kind.verb()));
+            popup(frame, theme, &title, lines, 72, 8);
+        }
+        Some(Dialog::Phrase(p)) => phrase(frame, p, theme),
         Some(Dialog::ConfirmQuit) => {
             let lines = vec![
                 Line::raw(format!("{} request(s) still in flight.", m.in_flight.len())),
@@ -110,4 +156,88 @@ fn centered(area: Rect, width: u16, height: u16) -> Rect {
         .flex(Flex::Center)
         .areas(v);
     h
+}
+
+/// The typed-phrase dialog: what will happen, the phrase, and a confirm that stays disabled
+/// until the text matches exactly.
+fn phrase(frame: &mut Frame, p: &crate::model::PhraseDialog, theme: &Theme) {
+    let m = &p.mutation;
+    let bold = Modifier::BOLD;
+    let comment = m
+        .review
+        .as_ref()
+        .map(|r| r.comment.clone())
+        .unwrap_or_default();
+    let typed_style = if p.matches() {
+        theme.style(theme.ok).add_modifier(bold)
+    } else if p.phrase.starts_with(&p.typed) {
+        theme.style(theme.fg)
+    } else {
+        theme.style(theme.fail)
+    };
+    let button = if p.matches() {
+        Span::styled(
+            "[ Enter: confirm ]",
+            theme
+                .style(theme.protected)
+                .add_modifier(bold | Modifier::REVERSED),
+        )
+    } else {
+        Span::styled(
+            "[ confirm: disabled until the phrase matches ]",
+            theme.style(theme.muted),
+        )
+    };
+    let lines = vec![
+        Line::from(vec![
+            Span::raw(format!("{} ", capitalise(m.kind.verb()))),
+            Span::styled(
+                m.label.clone(),
+                theme.style(theme.accent).add_modifier(bold),
+            ),
+            Span::raw(format!(" in {}", m.repo)),
+        ]),
+        Line::from(vec![
+            Span::styled("environment  ", theme.style(theme.muted)),
+            Span::styled(
+                format!("{} (PROTECTED)", p.environment),
+                theme.style(theme.protected).add_modifier(bold),
+            ),
+        ]),
+        Line::from(vec![
+            Span::styled("version      ", theme.style(theme.muted)),
+            Span::raw(format!(
+                "{} (live) → {}",
+                p.live.as_deref().unwrap_or("?"),
+                p.next.as_deref().unwrap_or("?")
+            )),
+        ]),
+        Line::from(vec![
+            Span::styled("comment      ", theme.style(theme.muted)),
+            Span::raw(comment),
+        ]),
+        Line::raw(""),
+        Line::from(vec![
+            Span::raw("Type exactly:  "),
+            Span::styled(
+                p.phrase.clone(),
+                theme.style(theme.protected).add_modifier(bold),
+            ),
+        ]),
+        Line::from(vec![
+            Span::styled(format!("> {}", p.typed), typed_style),
+            Span::styled("▏", theme.style(theme.accent)),
+        ]),
+        Line::raw(""),
+        Line::from(button),
+        Line::styled("Esc cancel: nothing is sent", theme.style(theme.muted)),
+    ];
+    let title = format!(" PROTECTED: {} ", p.environment);
+    let area = centered(frame.area(), 72, lines.len() as u16 + 2);
+    frame.render_widget(Clear, area);
+    let block = Block::bordered()
+        .border_type(BorderType::Double)
+        .title(title)
+        .border_style(theme.style(theme.protected).add_modifier(bold));
+    frame.render_widget(Paragraph::new(lines).block(block), area);
 }

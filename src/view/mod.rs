@@ -1,12 +1,14 @@
 //! Views: pure functions of `(&Model, &Theme, now)` that draw into a frame. They borrow
 //! state and never change it.
 
+mod activity;
 mod chrome;
 mod detail;
 mod dialogs;
 pub mod dispatch_form;
 pub mod environments;
 pub mod fmt;
+mod gates;
 mod logs;
 mod palette;
 mod runs;
@@ -31,6 +33,8 @@ pub fn draw(frame: &mut Frame, m: &Model, theme: &Theme, now: DateTime<Utc>) {
         Screen::RunDetail => detail::draw(frame, body, m, theme, now),
         Screen::Logs => logs::draw(frame, body, m, theme),
         Screen::Environments => environments::draw(frame, body, m, theme, now),
+        Screen::Gates => gates::draw(frame, body, m, theme, now),
+        Screen::Activity => activity::draw(frame, body, m, theme),
     }
     chrome::footer(frame, footer, m, theme);
     if let Some(p) = &m.palette {

@@ -25,6 +25,7 @@ use chrono::{DateTime, TimeZone, Utc};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use cockpit::clock::{Clock, ManualClock, SharedClock};
+use cockpit::effects::Auditor;
 use cockpit::github::client::{ClientOptions, HttpGitHub};
 use cockpit::github::{ClientStats, GitHub};
 use cockpit::health::{HttpProber, Prober};
@@ -89,6 +90,9 @@ pub struct Harness {
     pub executed: Vec<(DateTime<Utc>, Cmd)>,
     /// Runs `Cmd::Probe` and `Cmd::FetchVersion` when set (see [`HarnessOptions::probes`]).
     pub prober: Option<Arc<HttpProber>>,
+    /// The audit log every mutation goes through, in a temporary directory.
+    pub auditor: Auditor,
+    pub audit_dir: tempfile::TempDir,
 }
 
 impl Harness {
@@ -99,6 +103,13 @@ impl Harness {
         let shared: SharedClock = Arc::new(clock.clone());
         let mut sim_opts = SimOptions::new(shared.clone());
         sim_opts.require_token = opts.require_token.clone();
+        let audit_dir = tempfile::tempdir().unwrap_or_else(|e| panic!("a temp dir: {e}"));
+        let auditor = Auditor::open(
+            audit_dir.path().join("audit.jsonl"),
+            "harness".into(),
+            &[],
+            shared.clone(),
+        );
         let sim = Simulator::start(sim_opts)
             .await
             .unwrap_or_else(|e| panic!("starting the simulator: {e}"));
@@ -126,7 +137,14 @@ impl Harness {
             step: opts.step,
             executed: Vec::new(),
             prober,
+            auditor,
+            audit_dir,
         }
+    }
+
+    /// Where this harness's audit log is.
+    pub fn audit_path(&self) -> std::path::PathBuf {
+        self.audit_dir.path().join("audit.jsonl")
     }
 
     pub async fn demo() -> Harness {
@@ -209,7 +227,7 @@ impl Harness {
                 let result = prober.version(&source, timeout).await;
                 vec![Msg::Version { env, result }]
             }
-            (cmd, _) => cockpit::effects::perform(cmd, &*self.github).await,
+            (cmd, _) => cockpit::effects::perform(cmd, &*self.github, &self.auditor).await,
         }
     }
 
