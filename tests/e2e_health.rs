@@ -31,7 +31,10 @@ impl Tmux {
             "tmux is required for the end-to-end tests (the test script installs it: apt-get install tmux)"
         );
         let home = tempfile::tempdir().unwrap();
-        let socket = format!("cockpit-e2e-health-{}", std::process::id());
+        // One tmux server per test: tests in this file run in parallel.
+        static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let socket = format!("cockpit-e2e-health-{}-{n}", std::process::id());
         let session = "e2e".to_string();
         let state = home.path().join("state");
         let config = home.path().join("config");
@@ -280,6 +283,81 @@ fn demo_health_flip_down_recover_and_cutover_windows() {
     );
     assert!(!s_pane.contains("UNSTABLE"), "{screen}");
     assert!(s_pane.contains("● UP"), "{screen}");
+
+    t.keys(&["q"]);
+    let end = t.wait_for("cockpit to exit", wait, |s| s.contains("COCKPIT_EXIT="));
+    assert!(end.contains("COCKPIT_EXIT=0"), "{end}");
+}
+
+/// Issue 4's operator path: from `cockpit demo` starting to an approved production gate by
+/// keys alone — `3`, `a`, Enter (the prefilled comment), the phrase, Enter — then the run
+/// goes on to success, the deployment shows in production's pane and the audit entry in
+/// Activity. Prints the keystrokes and seconds for docs/performance.md.
+#[test]
+fn demo_approve_the_production_gate_by_keys() {
+    let started = std::time::Instant::now();
+    let t = Tmux::start(&format!("{} demo", binary().display()));
+    let wait = Duration::from_secs(30);
+    t.wait_for("the gate in the header", wait, |s| {
+        s.contains("⏸ 1 gate (3)")
+    });
+    let mut keys = 0;
+    t.keys(&["3"]);
+    keys += 1;
+    t.wait_for("the Gates view", wait, |s| {
+        s.contains("Deploy Production #8") && s.contains("can approve")
+    });
+    t.keys(&["a"]);
+    keys += 1;
+    t.wait_for("the comment prompt", wait, |s| {
+        s.contains("Approved v1.4.0 for production from cockpit")
+    });
+    t.keys(&["Enter"]);
+    keys += 1;
+    t.wait_for("the phrase dialog", wait, |s| {
+        s.contains("PROTECTED: production") && s.contains("disabled until the phrase matches")
+    });
+    t.keys(&["production v1.4.0"]);
+    t.wait_for("the confirm enabled", wait, |s| {
+        s.contains("[ Enter: confirm ]")
+    });
+    t.keys(&["Enter"]);
+    keys += 1;
+    let screen = t.wait_for("the approval", wait, |s| {
+        s.contains("approved production for Deploy Production #8")
+    });
+    let took = started.elapsed();
+    println!(
+        "operator speed: {keys} keys plus the phrase (17 characters), the prefilled comment kept; {:.1} s from launch to approved (tmux-driven, so no human think time)",
+        took.as_secs_f64()
+    );
+    assert_eq!(keys, 4, "{screen}");
+
+    // The run goes on to success (the demo's production deploy takes about a minute).
+    t.keys(&["1"]);
+    t.wait_for(
+        "Deploy Production #8 succeeded",
+        Duration::from_secs(150),
+        |s| {
+            s.lines()
+                .any(|l| l.contains("Deploy Production") && l.contains("#8") && l.contains('✓'))
+        },
+    );
+    t.wait_for("the gate gone from the header", wait, |s| {
+        !s.contains("gate (3)")
+    });
+    t.keys(&["2"]);
+    t.wait_for(
+        "v1.4.0 deployed to production",
+        Duration::from_secs(60),
+        |s| pane(s, "production").is_some_and(|p| p.contains("deployed v1.4.0")),
+    );
+    t.keys(&["4"]);
+    let screen = t.wait_for("the audit entry in Activity", wait, |s| {
+        s.contains("approve Deploy Production #8 v1.4.0 → production")
+    });
+    assert!(screen.contains("ok "), "{screen}");
+    assert!(screen.contains("intent"), "{screen}");
 
     t.keys(&["q"]);
     let end = t.wait_for("cockpit to exit", wait, |s| s.contains("COCKPIT_EXIT="));
