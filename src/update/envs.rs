@@ -3,13 +3,13 @@
 
 use chrono::{DateTime, Utc};
 
-use super::flash;
+use super::{activity, flash};
 use crate::github::DeploymentState;
 use crate::github::error::ApiError;
 use crate::health::{Health, ProbeOutcome};
 use crate::model::env::{Cutover, DEPLOYMENTS_SHOWN, Verdict, check_interval};
 use crate::model::poll::backoff;
-use crate::model::{ActivityEntry, Level, Model, secs};
+use crate::model::{Level, Model, secs};
 use crate::msg::{Announcement, Cmd};
 
 /// Probes, version reads and deployment polls that are due. Probes never wait on GitHub's
@@ -55,18 +55,6 @@ pub(super) fn schedule(m: &mut Model, now: DateTime<Utc>, github_paused: bool) -
         }
     }
     cmds
-}
-
-fn activity(m: &mut Model, level: Level, text: String, now: DateTime<Utc>) {
-    m.activity.push(ActivityEntry {
-        at: now,
-        level,
-        text,
-    });
-    // Bounded: an always-on cockpit must not grow without end.
-    if m.activity.len() > 1000 {
-        m.activity.drain(..100);
-    }
 }
 
 pub(super) fn on_probe(

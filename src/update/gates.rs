@@ -3,23 +3,12 @@
 
 use chrono::{DateTime, Utc};
 
-use super::{flash, secs};
+use super::{activity, flash, secs};
 use crate::github::error::ApiError;
 use crate::github::models::RunStatus;
 use crate::model::gates::GateState;
-use crate::model::{ActivityEntry, Dialog, Level, Model, PhraseDialog, RunEntry};
+use crate::model::{Dialog, Level, Model, PhraseDialog, RunEntry};
 use crate::msg::{Cmd, GateData, Mutation, MutationKind, Review};
-
-fn activity(m: &mut Model, level: Level, text: String, now: DateTime<Utc>) {
-    m.activity.push(ActivityEntry {
-        at: now,
-        level,
-        text,
-    });
-    if m.activity.len() > 1000 {
-        m.activity.drain(..100);
-    }
-}
 
 fn label(e: &RunEntry) -> String {
     format!(

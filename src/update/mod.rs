@@ -958,3 +958,16 @@ fn send(m: &mut Model, mutation: Mutation, now: DateTime<Utc>) -> Vec<Cmd> {
     flash(m, Level::Info, text, now);
     vec![Cmd::Mutate(mutation)]
 }
+
+/// Records a notable event for the Activity view.
+fn activity(m: &mut Model, level: Level, text: String, now: DateTime<Utc>) {
+    m.activity.push(crate::model::ActivityEntry {
+        at: now,
+        level,
+        text,
+    });
+    // Bounded: an always-on cockpit must not grow without end.
+    if m.activity.len() > 1000 {
+        m.activity.drain(..100);
+    }
+}
