@@ -139,6 +139,7 @@ impl From<MutationKind> for AuditAction {
             MutationKind::Cancel => AuditAction::Cancel,
             MutationKind::Approve => AuditAction::Approve,
             MutationKind::Reject => AuditAction::Reject,
+            MutationKind::Dispatch => AuditAction::Dispatch,
         }
     }
 }

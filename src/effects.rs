@@ -106,6 +106,13 @@ impl Auditor {
         let mut r = AuditRecord::new(self.clock.now(), self.actor.clone(), m.kind.into(), &m.repo);
         r.run_id = Some(m.run_id);
         r.target = Some(m.label.clone());
+        if let Some(d) = &m.dispatch {
+            r.run_id = None;
+            r.environment = (!d.environments.is_empty()).then(|| d.environments.join(","));
+            r.target = Some(format!("{}@{}", d.workflow, d.git_ref));
+            let inputs: Vec<String> = d.inputs.iter().map(|(k, v)| format!("{k}={v}")).collect();
+            r.comment = (!inputs.is_empty()).then(|| inputs.join(" "));
+        }
         if let Some(review) = &m.review {
             r.environment = Some(review.environments.join(","));
             r.comment = Some(review.comment.clone());
@@ -248,6 +255,33 @@ pub async fn perform(cmd: Cmd, gh: &dyn GitHub, auditor: &Auditor) -> Vec<Msg> {
                 }];
             }
             tracing::info!(action = ?mutation.kind, repo = %mutation.repo, run_id = mutation.run_id, "sending mutation");
+            if let Some(d) = &mutation.dispatch {
+                let inputs: serde_json::Map<String, serde_json::Value> = d
+                    .inputs
+                    .iter()
+                    .map(|(k, v)| (k.clone(), serde_json::Value::String(v.clone())))
+                    .collect();
+                let result = gh
+                    .dispatch(&mutation.repo, &d.workflow, &d.git_ref, &inputs)
+                    .await;
+                let (outcome, detail) = match &result {
+                    Ok(o) => (
+                        Outcome::Ok,
+                        Some(match o.run_id {
+                            Some(id) => format!("run {id}"),
+                            None => "run id not returned".to_string(),
+                        }),
+                    ),
+                    Err(e) => (Outcome::Failed, Some(e.to_string())),
+                };
+                if let Err(e) = auditor
+                    .append(intent.concluded(auditor.clock.now(), outcome, detail))
+                    .await
+                {
+                    tracing::error!(error = %e, "audit log: outcome not written");
+                }
+                return vec![Msg::Dispatched { mutation, result }];
+            }
             let result = match (&mutation.kind, &mutation.review) {
                 (MutationKind::RerunFailed, _) => {
                     gh.rerun(&mutation.repo, mutation.run_id, true).await
@@ -269,6 +303,9 @@ pub async fn perform(cmd: Cmd, gh: &dyn GitHub, auditor: &Auditor) -> Vec<Msg> {
                 (MutationKind::Approve | MutationKind::Reject, None) => {
                     Err(ApiError::NotSent("a review without environments".into()))
                 }
+                (MutationKind::Dispatch, _) => {
+                    Err(ApiError::NotSent("a dispatch without a workflow".into()))
+                }
             };
             tracing::info!(action = ?mutation.kind, run_id = mutation.run_id, ok = result.is_ok(), "mutation finished");
             let (outcome, detail) = match &result {
@@ -284,6 +321,26 @@ pub async fn perform(cmd: Cmd, gh: &dyn GitHub, auditor: &Auditor) -> Vec<Msg> {
             Msg::MutationDone { mutation, result }
         }
         Cmd::ReadAudit => return vec![Msg::Audit(auditor.recent(500).await)],
+        Cmd::LoadDispatch {
+            repo,
+            workflow,
+            git_ref,
+            preset,
+        } => {
+            let path = format!(".github/workflows/{workflow}");
+            let result = match gh.workflow_file(&repo, &path, &git_ref).await {
+                Ok(text) => crate::dispatch::parse_workflow(&text)
+                    .map_err(|e| format!("{path}@{git_ref}: {e}")),
+                Err(e) => Err(format!("reading {path}@{git_ref}: {e}")),
+            };
+            Msg::DispatchSpec {
+                repo,
+                workflow,
+                git_ref,
+                preset,
+                result,
+            }
+        }
         Cmd::FetchGate { repo, run_id } => {
             let pending = gh.pending_deployments(&repo, run_id).await;
             let result = match pending {

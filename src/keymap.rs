@@ -273,6 +273,20 @@ const DEFAULTS: &[Row] = &[
         false,
     ),
     (
+        &["d"],
+        Action::Dispatch,
+        Context::Runs,
+        "dispatch the run's workflow",
+        false,
+    ),
+    (
+        &["d"],
+        Action::Dispatch,
+        Context::RunDetail,
+        "dispatch the run's workflow",
+        false,
+    ),
+    (
         &["a"],
         Action::Approve,
         Context::Gates,

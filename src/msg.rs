@@ -35,6 +35,8 @@ pub enum Action {
     ViewEnvironments,
     ViewGates,
     ViewActivity,
+    /// Dispatch the selected run's workflow.
+    Dispatch,
     /// Approve / reject the selected gate.
     Approve,
     Reject,
@@ -96,6 +98,19 @@ pub enum Msg {
     },
     /// A Slack/Telegram notice could not be delivered (the error names no secret).
     NotifyFailed(String),
+    /// A workflow file read for the dispatch form (or why it could not be).
+    DispatchSpec {
+        repo: String,
+        workflow: String,
+        git_ref: String,
+        preset: Vec<(String, String)>,
+        result: Result<crate::dispatch::WorkflowSpec, String>,
+    },
+    /// A dispatch was answered.
+    Dispatched {
+        mutation: Mutation,
+        result: Result<crate::github::DispatchOutcome, ApiError>,
+    },
     /// The newest audit-log entries, newest first.
     Audit(Result<Vec<crate::audit::AuditEntry>, String>),
     /// A waiting run's gate: its pending deployments and its review history.
@@ -135,6 +150,13 @@ pub enum Cmd {
     },
     /// Read the newest audit-log entries (for the Activity view).
     ReadAudit,
+    /// Fetch a workflow file and read its `workflow_dispatch` inputs, to open the form.
+    LoadDispatch {
+        repo: String,
+        workflow: String,
+        git_ref: String,
+        preset: Vec<(String, String)>,
+    },
     Probe {
         env: usize,
         check: usize,
@@ -165,6 +187,7 @@ pub enum MutationKind {
     Cancel,
     Approve,
     Reject,
+    Dispatch,
 }
 
 impl MutationKind {
@@ -175,6 +198,7 @@ impl MutationKind {
             MutationKind::Cancel => "cancel",
             MutationKind::Approve => "approve",
             MutationKind::Reject => "reject",
+            MutationKind::Dispatch => "dispatch",
         }
     }
 }
@@ -188,6 +212,18 @@ pub struct Mutation {
     pub label: String,
     /// Approve and reject only: what is reviewed.
     pub review: Option<Review>,
+    /// Dispatch only: what is started.
+    pub dispatch: Option<DispatchRequest>,
+}
+
+/// A workflow dispatch, validated: inputs as the strings GitHub receives.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct DispatchRequest {
+    pub workflow: String,
+    pub git_ref: String,
+    pub inputs: Vec<(String, String)>,
+    /// Environments it deploys to (for the audit log and the notice).
+    pub environments: Vec<String>,
 }
 
 /// A review of a gate: the environments (ids for GitHub, names for people), the comment

@@ -302,6 +302,14 @@ impl DispatchForm {
         self.clear_input_error(i);
     }
 
+    /// Shows an error found outside the form (a bad `key=value` from the palette) until the
+    /// next submit re-checks everything.
+    pub fn show(&mut self, error: FieldError) {
+        if !self.errors.contains(&error) {
+            self.errors.push(error);
+        }
+    }
+
     /// `key=value` from the palette. An unknown key is an error naming the valid ones; it is
     /// also remembered so [`Self::validate`] keeps refusing until the form is rebuilt.
     pub fn set(&mut self, name: &str, value: &str) -> Result<(), FieldError> {

@@ -112,7 +112,7 @@ pub struct PaletteState {
     pub cycle: Option<usize>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Dialog {
     Help,
     /// y/N confirmation of a mutation; No is the default.
@@ -127,6 +127,8 @@ pub enum Dialog {
     },
     /// A protected environment: nothing is sent until `typed` is exactly `phrase`.
     Phrase(Box<PhraseDialog>),
+    /// The form built from a workflow's `workflow_dispatch` inputs.
+    Dispatch(Box<crate::dispatch::DispatchForm>),
 }
 
 /// What the typed-phrase dialog shows and checks.

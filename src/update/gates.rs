@@ -204,6 +204,7 @@ pub(super) fn review_for(
         repo: repo.to_string(),
         run_id,
         label: run_label,
+        dispatch: None,
         review: Some(Review {
             environment_ids,
             environments,

@@ -1,6 +1,7 @@
 //! `update`: the only place state changes. Messages in, commands out; no I/O, no clock
 //! reads (time comes in as `now`), so every behaviour here is unit-tested.
 
+mod dispatch;
 mod envs;
 mod gates;
 mod palette;
@@ -188,6 +189,21 @@ pub fn update(m: &mut Model, msg: Msg, now: DateTime<Utc>) -> Vec<Cmd> {
         } => {
             gates::on_gate(m, &repo, run_id, result, now);
             Vec::new()
+        }
+        Msg::DispatchSpec {
+            repo,
+            workflow,
+            git_ref,
+            preset,
+            result,
+        } => {
+            dispatch::on_spec(m, repo, workflow, git_ref, preset, result, now);
+            Vec::new()
+        }
+        Msg::Dispatched { mutation, result } => {
+            let mut cmds = dispatch::on_dispatched(m, mutation, result, now);
+            cmds.extend(on_tick(m, now));
+            cmds
         }
         Msg::Audit(result) => {
             match result {
@@ -405,6 +421,7 @@ fn on_dialog_key(m: &mut Model, dialog: Dialog, key: KeyEvent, now: DateTime<Utc
             });
             Vec::new()
         }
+        Dialog::Dispatch(form) => dispatch::on_key(m, form, key, now),
         Dialog::Phrase(mut p) => {
             match key.code {
                 KeyCode::Esc => return cancel_dialog(m, now),
@@ -611,6 +628,7 @@ fn on_action(m: &mut Model, action: Action, now: DateTime<Utc>) -> Vec<Cmd> {
             }
             Vec::new()
         }
+        Action::Dispatch => dispatch::ask_selected(m, now),
         Action::Approve => gates::ask_selected(m, true, now),
         Action::Reject => gates::ask_selected(m, false, now),
         Action::Watch => envs::toggle_watch(m, now),
@@ -861,6 +879,7 @@ fn ask_mutation_for(
         run_id: entry.run.id,
         label,
         review: None,
+        dispatch: None,
     };
     let active = entry.run.is_active();
     if m.read_only {

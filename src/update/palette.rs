@@ -4,7 +4,7 @@
 use chrono::{DateTime, Utc};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
-use super::{ask_mutation_for, envs, flash, gates, on_action, open_run};
+use super::{ask_mutation_for, dispatch, envs, flash, gates, on_action, open_run};
 use crate::model::{Level, Model, PaletteState, RunEntry, Screen};
 use crate::msg::{Action, Cmd, MutationKind};
 use crate::palette::{Candidates, Command, complete, parse};
@@ -243,7 +243,22 @@ fn run_line(m: &mut Model, line: &str, now: DateTime<Utc>) -> Vec<Cmd> {
                 Err(why) => fail(m, why),
             }
         }
-        Command::Dispatch { .. } => fail(m, "dispatch is not available in this version yet".into()),
+        Command::Dispatch {
+            workflow,
+            git_ref,
+            inputs,
+        } => {
+            let (repo, default_ref) = dispatch::defaults_for(m, &workflow);
+            m.palette = None;
+            dispatch::ask(
+                m,
+                repo,
+                workflow,
+                git_ref.unwrap_or(default_ref),
+                inputs,
+                now,
+            )
+        }
         Command::Rollback { .. } => fail(
             m,
             "rollback over SSH is not available in this version yet".into(),

@@ -80,6 +80,9 @@ pub fn draw(frame: &mut Frame, m: &Model, theme: &Theme) {
             popup(frame, theme, &title, lines, 72, 8);
         }
         Some(Dialog::Phrase(p)) => phrase(frame, p, theme),
+        Some(Dialog::Dispatch(form)) => {
+            super::dispatch_form::draw(frame, frame.area(), form, theme)
+        }
         Some(Dialog::ConfirmQuit) => {
             let lines = vec![
                 Line::raw(format!("{} request(s) still in flight.", m.in_flight.len())),

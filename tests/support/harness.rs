@@ -99,10 +99,19 @@ impl Harness {
     /// The demo: simulator, the demo's config (10 s idle / 2 s active polling), the model
     /// `cockpit demo` starts with, and a client pointed at the simulator.
     pub async fn start(opts: HarnessOptions) -> Harness {
+        Harness::start_with_sim(opts, |_| {}).await
+    }
+
+    /// Like [`Harness::start`], with the simulator's options changed by `tweak` first.
+    pub async fn start_with_sim(
+        opts: HarnessOptions,
+        tweak: impl FnOnce(&mut SimOptions),
+    ) -> Harness {
         let clock = ManualClock::new(t0());
         let shared: SharedClock = Arc::new(clock.clone());
         let mut sim_opts = SimOptions::new(shared.clone());
         sim_opts.require_token = opts.require_token.clone();
+        tweak(&mut sim_opts);
         let audit_dir = tempfile::tempdir().unwrap_or_else(|e| panic!("a temp dir: {e}"));
         let auditor = Auditor::open(
             audit_dir.path().join("audit.jsonl"),
