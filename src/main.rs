@@ -309,10 +309,7 @@ fn authed_client(config: &Config, clock: SharedClock) -> Result<(Arc<HttpGitHub>
 /// The audit log every mutation goes through. The actor is the local user: GitHub records
 /// the account behind the token itself.
 fn auditor(config: &Config, secrets: &[String], clock: SharedClock) -> effects::Auditor {
-    let actor = ["USER", "USERNAME", "LOGNAME"]
-        .iter()
-        .find_map(|k| std::env::var(k).ok().filter(|v| !v.is_empty()))
-        .unwrap_or_else(|| "unknown".into());
+    let actor = tui::local_user();
     match audit::default_path(config) {
         Some(path) => {
             tracing::info!(path = %path.display(), "audit log");

@@ -43,9 +43,18 @@ pub fn initial_model(
     };
     let mut model = Model::new(sources(config), poll, now);
     model.read_only = read_only;
+    model.actor = local_user();
     model.envs = crate::model::env::from_config(config, now);
     model.monitor = config.monitor.clone();
     model
+}
+
+/// The operator's local user name (`$USER`, `$USERNAME`, `$LOGNAME`), or `unknown`.
+pub fn local_user() -> String {
+    ["USER", "USERNAME", "LOGNAME"]
+        .iter()
+        .find_map(|k| std::env::var(k).ok().filter(|v| !v.is_empty()))
+        .unwrap_or_else(|| "unknown".into())
 }
 
 /// Restores the terminal when dropped, so early returns and errors cannot skip it.

@@ -111,6 +111,27 @@ async fn approve_by_keys_sends_one_post_after_the_exact_phrase_and_the_run_succe
         .unwrap_or_default();
     assert!(flash.contains("approved production"), "{flash}");
 
+    // One notice to the team: what, where, which version, who.
+    let notices = h.notices();
+    let approval: Vec<_> = notices
+        .iter()
+        .filter(|(_, a)| a.title == "production: deployment approved")
+        .collect();
+    assert_eq!(approval.len(), 1, "{notices:?}");
+    let text = &approval[0].1.text;
+    assert!(
+        text.contains("v1.4.0") && text.contains("Deploy Production #8") && text.contains(" by "),
+        "{text}"
+    );
+    assert!(
+        approval[0]
+            .1
+            .link
+            .as_deref()
+            .unwrap_or("")
+            .contains("/actions/runs/9004")
+    );
+
     // The audit log: the intent, then the outcome; the chain verifies.
     let entries = audit::read_recent(&h.audit_path(), 10).unwrap();
     assert_eq!(entries.len(), 2);

@@ -177,6 +177,8 @@ pub struct Model {
     pub repos: Vec<String>,
     pub poll: PollSettings,
     pub read_only: bool,
+    /// Who is at the keyboard (the local user), for notices: "approved … by alice".
+    pub actor: String,
     pub screen: Screen,
     pub sources: BTreeMap<SourceKey, SourceState>,
     /// All runs of all sources, newest first (rebuilt when a source changes).
@@ -231,6 +233,7 @@ impl Model {
             repos,
             poll,
             read_only: false,
+            actor: String::new(),
             screen: Screen::Runs,
             sources: sources
                 .into_iter()

@@ -238,10 +238,11 @@ pub(super) fn on_dispatched(
     match result {
         Ok(outcome) => {
             let mut cmds = vec![Cmd::ReadAudit];
+            let by = super::by(&m.actor);
             let text = match outcome.run_id {
-                Some(id) => format!("dispatched {}: run {id}", mutation.label),
+                Some(id) => format!("dispatched {}{by}: run {id}", mutation.label),
                 None => format!(
-                    "dispatched {}: the server did not return the run; it will appear in the list",
+                    "dispatched {}{by}: the server did not return the run; it will appear in the list",
                     mutation.label
                 ),
             };

@@ -279,7 +279,8 @@ pub(super) fn on_reviewed(
                 .and_then(|r| r.version.clone())
                 .map(|v| format!(" ({v})"))
                 .unwrap_or_default();
-            let text = format!("{done} {envs} for {}{version}", mutation.label);
+            let by = super::by(&m.actor);
+            let text = format!("{done} {envs} for {}{version}{by}", mutation.label);
             flash(m, Level::Info, text.clone(), now);
             activity(m, Level::Info, text.clone(), now);
             let link = m

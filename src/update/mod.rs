@@ -990,3 +990,12 @@ fn activity(m: &mut Model, level: Level, text: String, now: DateTime<Utc>) {
         m.activity.drain(..100);
     }
 }
+
+/// " by alice" for notices and the timeline, or nothing when nobody is known.
+fn by(actor: &str) -> String {
+    if actor.is_empty() {
+        String::new()
+    } else {
+        format!(" by {actor}")
+    }
+}
