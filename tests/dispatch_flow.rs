@@ -26,17 +26,11 @@ async fn demo() -> Harness {
 }
 
 fn dispatches_sent(h: &Harness) -> Vec<serde_json::Value> {
-    h.api_requests()
-        .into_iter()
-        .filter(|r| r.method == "POST" && r.path.ends_with("/dispatches"))
-        .map(|r| r.body.unwrap_or_default())
-        .collect()
+    h.posts_to("/dispatches")
 }
 
 async fn type_text(h: &mut Harness, text: &str) {
-    for c in text.chars() {
-        h.key(KeyCode::Char(c)).await;
-    }
+    h.type_text(text).await;
 }
 
 async fn palette(h: &mut Harness, line: &str) {

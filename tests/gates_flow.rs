@@ -39,17 +39,11 @@ async fn demo() -> Harness {
 }
 
 fn reviews_sent(h: &Harness) -> Vec<serde_json::Value> {
-    h.api_requests()
-        .into_iter()
-        .filter(|r| r.method == "POST" && r.path.ends_with("/pending_deployments"))
-        .map(|r| r.body.unwrap_or_default())
-        .collect()
+    h.posts_to("/pending_deployments")
 }
 
 async fn type_text(h: &mut Harness, text: &str) {
-    for c in text.chars() {
-        h.key(KeyCode::Char(c)).await;
-    }
+    h.type_text(text).await;
 }
 
 async fn clear_line(h: &mut Harness, n: usize) {

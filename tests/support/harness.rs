@@ -307,6 +307,22 @@ impl Harness {
             .await;
     }
 
+    /// Types `text` one key at a time, as an operator would.
+    pub async fn type_text(&mut self, text: &str) {
+        for c in text.chars() {
+            self.key(KeyCode::Char(c)).await;
+        }
+    }
+
+    /// Bodies of the POSTs to API paths ending in `suffix` (`/dispatches`), in order.
+    pub fn posts_to(&self, suffix: &str) -> Vec<serde_json::Value> {
+        self.api_requests()
+            .into_iter()
+            .filter(|r| r.method == "POST" && r.path.ends_with(suffix))
+            .map(|r| r.body.unwrap_or_default())
+            .collect()
+    }
+
     /// Puts the cursor on `run_id` in the runs list and presses Enter, as an operator would.
     /// Panics if the run is not listed.
     pub async fn open_run(&mut self, run_id: u64) {
