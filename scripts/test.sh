@@ -6,6 +6,9 @@ cd "$(dirname "$0")/.."
 
 need=()
 command -v tmux >/dev/null 2>&1 || need+=(tmux)
+# The rollback tests start a real sshd and connect with the ssh client.
+[ -x /usr/sbin/sshd ] || need+=(openssh-server)
+{ command -v ssh >/dev/null 2>&1 && command -v ssh-keygen >/dev/null 2>&1; } || need+=(openssh-client)
 if [ ${#need[@]} -gt 0 ]; then
   echo "installing test dependencies: ${need[*]}"
   if [ "$(id -u)" = 0 ]; then

@@ -17,6 +17,7 @@ pub mod model;
 pub mod msg;
 pub mod notify;
 pub mod palette;
+pub mod remote;
 pub mod sim;
 pub mod status;
 pub mod theme;
