@@ -5,8 +5,8 @@ use futures::future::BoxFuture;
 
 use super::error::ApiError;
 use super::models::{
-    Deployment, DeploymentStatus, EnvironmentApproval, Job, PendingDeployment, Workflow,
-    WorkflowRun,
+    Comparison, Deployment, DeploymentStatus, EnvironmentApproval, Job, PendingDeployment, Release,
+    Workflow, WorkflowRun,
 };
 
 /// A GET's decoded body; `not_modified` when GitHub answered 304 to our ETag (free of quota)
@@ -50,6 +50,48 @@ impl DeploymentState {
             .as_ref()
             .map(|s| s.state.as_str())
             .unwrap_or("created")
+    }
+}
+
+/// The `task` of the deployments cockpit creates for a rollback: what other operators'
+/// cockpits look for (see [`GitHub::active_rollback`]).
+pub const ROLLBACK_TASK: &str = "rollback";
+
+/// Deployment status states that mean "still running": a rollback in one of them (or with no
+/// status yet) blocks another one to the same environment, unless it has gone stale.
+pub const UNFINISHED_STATES: &[&str] = &["queued", "pending", "in_progress"];
+
+/// A rollback some operator started and has not finished (see [`GitHub::active_rollback`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ActiveRollback {
+    pub deployment: Deployment,
+    /// The newest status; `None` in the moment between creating the deployment and posting
+    /// its first `in_progress`.
+    pub status: Option<DeploymentStatus>,
+}
+
+impl ActiveRollback {
+    /// Who started it: the deployment's creator, else the author of its latest status.
+    pub fn by(&self) -> &str {
+        self.deployment
+            .creator
+            .as_ref()
+            .or(self.status.as_ref().and_then(|s| s.creator.as_ref()))
+            .map_or("someone", |u| u.login.as_str())
+    }
+
+    /// `in_progress`, `queued`, `pending`, or `created` while it has no status yet.
+    pub fn state(&self) -> &str {
+        self.status.as_ref().map_or("created", |s| s.state.as_str())
+    }
+
+    /// The last sign of life: its newest status, else its creation.
+    pub fn last_activity(&self) -> DateTime<Utc> {
+        self.status
+            .as_ref()
+            .map_or(self.deployment.created_at, |s| {
+                s.created_at.max(self.deployment.created_at)
+            })
     }
 }
 
@@ -177,6 +219,64 @@ pub trait GitHub: Send + Sync {
         environment: &'a str,
         limit: u8,
     ) -> BoxFuture<'a, ApiResult<Vec<DeploymentState>>>;
+
+    /// POST a deployment of `git_ref` to `environment` with `task` (e.g. [`ROLLBACK_TASK`]).
+    /// Sent with `auto_merge: false` (GitHub would otherwise merge the default branch into
+    /// the ref, answer 202 and create nothing) and `required_contexts: []` (otherwise any
+    /// failing commit status on an old ref refuses the deployment with a 409). Never retried:
+    /// a second POST would create a second deployment.
+    fn create_deployment<'a>(
+        &'a self,
+        repo: &'a str,
+        git_ref: &'a str,
+        environment: &'a str,
+        task: &'a str,
+        description: &'a str,
+    ) -> BoxFuture<'a, ApiResult<Deployment>>;
+
+    /// POST a status (`queued`, `in_progress`, `success`, `failure`, `error`...) on a
+    /// deployment; `description` is cut to GitHub's 140 characters. `auto_inactive` is left
+    /// to GitHub's default, so a `success` marks the previous deployments inactive. Never
+    /// retried.
+    fn create_deployment_status<'a>(
+        &'a self,
+        repo: &'a str,
+        deployment_id: u64,
+        state: &'a str,
+        description: &'a str,
+        log_url: Option<&'a str>,
+    ) -> BoxFuture<'a, ApiResult<DeploymentStatus>>;
+
+    /// The newest `per_page` releases (drafts included when the token may see them), newest
+    /// first. Conditional GET (ETag).
+    fn list_releases<'a>(
+        &'a self,
+        repo: &'a str,
+        per_page: u8,
+    ) -> BoxFuture<'a, ApiResult<Vec<Release>>>;
+
+    /// `compare/{base}...{head}`: the commits reachable from `head` but not from `base`,
+    /// oldest first as GitHub lists them (up to 250). The commits a rollback from `live` to
+    /// `target` undoes are `compare(target, live)`. Conditional GET (ETag).
+    fn compare<'a>(
+        &'a self,
+        repo: &'a str,
+        base: &'a str,
+        head: &'a str,
+    ) -> BoxFuture<'a, ApiResult<Comparison>>;
+
+    /// The rollback of `environment` someone is running now, if any: among the newest
+    /// deployments with task [`ROLLBACK_TASK`], the newest whose latest status is unfinished
+    /// ([`UNFINISHED_STATES`], or no status yet) and whose last activity is younger than
+    /// `stale_after` (the rollback timeout: an operator whose cockpit died mid-rollback must
+    /// not block everyone forever). A finished rollback (any other state) ends the search:
+    /// anything older was superseded by it.
+    fn active_rollback<'a>(
+        &'a self,
+        repo: &'a str,
+        environment: &'a str,
+        stale_after: std::time::Duration,
+    ) -> BoxFuture<'a, ApiResult<Option<ActiveRollback>>>;
 
     /// GET /rate_limit (does not count against the limit).
     fn rate_limit(&self) -> BoxFuture<'_, ApiResult<RateInfo>>;

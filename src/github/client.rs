@@ -21,15 +21,23 @@ use serde::de::DeserializeOwned;
 type OctoBody = http_body_util::combinators::BoxBody<Bytes, octocrab::Error>;
 
 use super::api::{
-    ApiResult, ClientStats, DeploymentState, DispatchOutcome, Fetched, GitHub, RateInfo,
+    ActiveRollback, ApiResult, ClientStats, DeploymentState, DispatchOutcome, Fetched, GitHub,
+    ROLLBACK_TASK, RateInfo, UNFINISHED_STATES,
 };
 use super::error::ApiError;
 use super::models::{
-    ContentFile, Deployment, DeploymentStatus, DispatchRunDetails, EnvironmentApproval, Job,
-    JobsPage, PendingDeployment, RateLimitResponse, Workflow, WorkflowRun, WorkflowRunsPage,
-    WorkflowsPage,
+    Comparison, ContentFile, Deployment, DeploymentStatus, DispatchRunDetails, EnvironmentApproval,
+    Job, JobsPage, PendingDeployment, RateLimitResponse, Release, Workflow, WorkflowRun,
+    WorkflowRunsPage, WorkflowsPage,
 };
 use crate::clock::SharedClock;
+
+/// GitHub refuses deployment status descriptions longer than this (422).
+const MAX_STATUS_DESCRIPTION: usize = 140;
+
+/// How many of the newest rollback deployments [`GitHub::active_rollback`] looks at: enough
+/// to step over a few stale ones, few enough to keep the per-deployment status GETs cheap.
+const ROLLBACK_LOOKBACK: u8 = 10;
 
 /// Logs larger than this are cut (with a note) rather than exhausting memory.
 pub const MAX_LOG_BYTES: usize = 256 * 1024 * 1024;
@@ -245,6 +253,131 @@ impl HttpGitHub {
             return Ok(dispatch_outcome(&path, status, &answer, true));
         }
         Err(self.fail(self.classify(&path, status, &headers, &answer)))
+    }
+
+    async fn new_deployment(
+        &self,
+        repo: &str,
+        git_ref: &str,
+        environment: &str,
+        task: &str,
+        description: &str,
+    ) -> ApiResult<Deployment> {
+        let path = format!("/repos/{repo}/deployments");
+        // `production_environment` is left to GitHub's default (true for "production"): the
+        // caller knows no better, and a wrong `false` would hide the deployment from
+        // GitHub's production views.
+        let body = serde_json::json!({
+            "ref": git_ref,
+            "environment": environment,
+            "task": task,
+            "auto_merge": false,
+            "required_contexts": [],
+            "description": description,
+            "transient_environment": false,
+        });
+        let (status, headers, answer) = self.post_raw(&path, &body).await?;
+        if !status.is_success() {
+            return Err(self.fail(self.classify(&path, status, &headers, &answer)));
+        }
+        // 202 is GitHub's "merged the default branch into the ref instead": no deployment
+        // exists. `auto_merge: false` should rule it out; if it happens anyway it must not
+        // look like a deployment the caller can post statuses on.
+        if status == StatusCode::ACCEPTED {
+            let message = github_message(&answer).unwrap_or_else(|| "merged instead".into());
+            return Err(self.fail(ApiError::Http {
+                status: 202,
+                message: format!("{message} (no deployment was created for {git_ref})"),
+            }));
+        }
+        decode::<Deployment>(&path, &answer).map_err(|e| {
+            // The deployment exists now: say so, or the operator would create a second one.
+            self.fail(ApiError::Decode {
+                what: path.clone(),
+                detail: format!(
+                    "GitHub created the deployment ({status}) but its answer was unreadable: {e}"
+                ),
+            })
+        })
+    }
+
+    async fn new_deployment_status(
+        &self,
+        repo: &str,
+        deployment_id: u64,
+        state: &str,
+        description: &str,
+        log_url: Option<&str>,
+    ) -> ApiResult<DeploymentStatus> {
+        let path = format!("/repos/{repo}/deployments/{deployment_id}/statuses");
+        let description: String = description.chars().take(MAX_STATUS_DESCRIPTION).collect();
+        let mut body = serde_json::json!({ "state": state, "description": description });
+        if let (Some(url), Some(fields)) = (log_url, body.as_object_mut()) {
+            // `log_url` supersedes `target_url`; GitHub copies it there itself.
+            fields.insert("log_url".into(), url.into());
+        }
+        let answer = self.post_once(&path, body).await?;
+        decode::<DeploymentStatus>(&path, &answer).map_err(|e| {
+            self.fail(ApiError::Decode {
+                what: path.clone(),
+                detail: format!(
+                    "GitHub recorded the {state} status but its answer was unreadable: {e}"
+                ),
+            })
+        })
+    }
+
+    async fn running_rollback(
+        &self,
+        repo: &str,
+        environment: &str,
+        stale_after: Duration,
+    ) -> ApiResult<Option<ActiveRollback>> {
+        let path = format!(
+            "/repos/{repo}/deployments?environment={}&task={ROLLBACK_TASK}&per_page={ROLLBACK_LOOKBACK}",
+            encode_query(environment)
+        );
+        let list: Fetched<Vec<Deployment>> = self.get_json(&path).await?;
+        let stale_after =
+            chrono::TimeDelta::from_std(stale_after).unwrap_or(chrono::TimeDelta::MAX);
+        let now = self.clock.now();
+        let mut newest_first = list.value;
+        // GitHub lists newest first already; sorting keeps the rule true for any server.
+        newest_first.sort_by_key(|d| std::cmp::Reverse((d.created_at, d.id)));
+        for deployment in newest_first {
+            // Filtered again: a server that ignored `task=` must not turn deploys into
+            // rollbacks.
+            if deployment.task != ROLLBACK_TASK || deployment.environment != environment {
+                continue;
+            }
+            let path = format!(
+                "/repos/{repo}/deployments/{}/statuses?per_page=1",
+                deployment.id
+            );
+            let statuses: Fetched<Vec<DeploymentStatus>> = self.get_json(&path).await?;
+            let candidate = ActiveRollback {
+                deployment,
+                status: statuses.value.into_iter().next(),
+            };
+            let unfinished = candidate
+                .status
+                .as_ref()
+                .is_none_or(|s| UNFINISHED_STATES.contains(&s.state.as_str()));
+            if !unfinished {
+                // A finished rollback supersedes every older one, stuck or not.
+                return Ok(None);
+            }
+            if now.signed_duration_since(candidate.last_activity()) <= stale_after {
+                return Ok(Some(candidate));
+            }
+            tracing::info!(
+                "ignoring stale rollback deployment {} of {environment} by {} (last activity {})",
+                candidate.deployment.id,
+                candidate.by(),
+                candidate.last_activity()
+            );
+        }
+        Ok(None)
     }
 
     async fn file_text(&self, repo: &str, path: &str, git_ref: &str) -> ApiResult<String> {
@@ -603,6 +736,69 @@ impl GitHub for HttpGitHub {
         .boxed()
     }
 
+    fn create_deployment<'a>(
+        &'a self,
+        repo: &'a str,
+        git_ref: &'a str,
+        environment: &'a str,
+        task: &'a str,
+        description: &'a str,
+    ) -> BoxFuture<'a, ApiResult<Deployment>> {
+        self.new_deployment(repo, git_ref, environment, task, description)
+            .boxed()
+    }
+
+    fn create_deployment_status<'a>(
+        &'a self,
+        repo: &'a str,
+        deployment_id: u64,
+        state: &'a str,
+        description: &'a str,
+        log_url: Option<&'a str>,
+    ) -> BoxFuture<'a, ApiResult<DeploymentStatus>> {
+        self.new_deployment_status(repo, deployment_id, state, description, log_url)
+            .boxed()
+    }
+
+    fn list_releases<'a>(
+        &'a self,
+        repo: &'a str,
+        per_page: u8,
+    ) -> BoxFuture<'a, ApiResult<Vec<Release>>> {
+        async move {
+            let path = format!("/repos/{repo}/releases?per_page={}", per_page.clamp(1, 100));
+            Ok(self.get_json(&path).await?.value)
+        }
+        .boxed()
+    }
+
+    fn compare<'a>(
+        &'a self,
+        repo: &'a str,
+        base: &'a str,
+        head: &'a str,
+    ) -> BoxFuture<'a, ApiResult<Comparison>> {
+        async move {
+            let path = format!(
+                "/repos/{repo}/compare/{}...{}",
+                encode_ref(base),
+                encode_ref(head)
+            );
+            Ok(self.get_json(&path).await?.value)
+        }
+        .boxed()
+    }
+
+    fn active_rollback<'a>(
+        &'a self,
+        repo: &'a str,
+        environment: &'a str,
+        stale_after: Duration,
+    ) -> BoxFuture<'a, ApiResult<Option<ActiveRollback>>> {
+        self.running_rollback(repo, environment, stale_after)
+            .boxed()
+    }
+
     fn rate_limit(&self) -> BoxFuture<'_, ApiResult<RateInfo>> {
         async move {
             let (status, headers, body) = self.send("/rate_limit", Self::headers(None)).await?;
@@ -664,6 +860,13 @@ fn encode_query(s: &str) -> String {
 /// One path segment: a `/` inside it must not start a new one.
 fn encode_segment(s: &str) -> String {
     percent_encode(s, b"")
+}
+
+/// A ref inside `compare/{base}...{head}`: GitHub reads that parameter across segments, so a
+/// branch's `/` stays; everything else that could end the ref (`?`, `#`, `%`, spaces) is
+/// encoded.
+fn encode_ref(s: &str) -> String {
+    percent_encode(s, b"/")
 }
 
 /// A repository file path: each segment encoded, the separators kept.
@@ -957,6 +1160,13 @@ mod tests {
     fn query_values_are_encoded() {
         assert_eq!(encode_query("feature/a b&c"), "feature/a%20b%26c");
         assert_eq!(encode_query("v1.0+build"), "v1.0%2Bbuild");
+    }
+
+    #[test]
+    fn compare_refs_keep_slashes_and_encode_the_rest() {
+        assert_eq!(encode_ref("feature/cart"), "feature/cart");
+        assert_eq!(encode_ref("v1.4.0"), "v1.4.0");
+        assert_eq!(encode_ref("a b?c#d%"), "a%20b%3Fc%23d%25");
     }
 
     #[test]

@@ -6,5 +6,6 @@ pub mod error;
 pub mod models;
 
 pub use api::{
-    ApiResult, ClientStats, DeploymentState, DispatchOutcome, Fetched, GitHub, RateInfo,
+    ActiveRollback, ApiResult, ClientStats, DeploymentState, DispatchOutcome, Fetched, GitHub,
+    ROLLBACK_TASK, RateInfo, UNFINISHED_STATES,
 };
