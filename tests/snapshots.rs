@@ -296,3 +296,22 @@ fn palette_completion_and_error() {
         "the reason is in the error colour"
     );
 }
+
+#[test]
+fn help_in_two_columns_on_a_wide_terminal_lists_every_section() {
+    let mut m = model(130, 40);
+    key(&mut m, KeyCode::Char('?'));
+    let t = render(&m, &theme(), 130, 40);
+    let text: String = t
+        .backend()
+        .buffer()
+        .content()
+        .iter()
+        .map(|c| c.symbol())
+        .collect();
+    for section in ["Everywhere", "Runs", "Environments", "Gates", "Activity"] {
+        assert!(text.contains(section), "{section} missing from help");
+    }
+    assert!(text.contains("approve the gate"));
+    insta::assert_snapshot!(t.backend());
+}

@@ -101,21 +101,34 @@ fn capitalise(s: &str) -> String {
     }
 }
 
+fn section_title(ctx: Context) -> &'static str {
+    match ctx {
+        Context::Global => "Everywhere",
+        Context::List => "Lists",
+        Context::Runs => "Runs",
+        Context::RunDetail => "Run detail",
+        Context::Logs => "Logs",
+        Context::Environments => "Environments",
+        Context::Gates => "Gates",
+        Context::Activity => "Activity",
+    }
+}
+
+/// The keymap itself, section by section in the order its bindings come, so a binding can
+/// never be missing from help. Two columns when one would not fit the terminal.
 fn help(frame: &mut Frame, m: &Model, theme: &Theme) {
-    let sections = [
-        (Context::Global, "Everywhere"),
-        (Context::List, "Lists"),
-        (Context::Runs, "Runs"),
-        (Context::RunDetail, "Run detail"),
-        (Context::Logs, "Logs"),
-        (Context::Environments, "Environments"),
-    ];
-    let mut lines = Vec::new();
-    for (ctx, title) in sections {
-        lines.push(Line::from(Span::styled(
-            title,
+    let mut sections: Vec<Context> = Vec::new();
+    for b in &m.keymap.bindings {
+        if !sections.contains(&b.context) {
+            sections.push(b.context);
+        }
+    }
+    let mut blocks: Vec<Vec<Line>> = Vec::new();
+    for ctx in sections {
+        let mut lines = vec![Line::from(Span::styled(
+            section_title(ctx),
             theme.style(theme.accent).add_modifier(Modifier::BOLD),
-        )));
+        ))];
         for b in m.keymap.bindings.iter().filter(|b| b.context == ctx) {
             let keys: Vec<String> = b.keys.iter().map(|k| k.label()).collect();
             lines.push(Line::from(vec![
@@ -126,14 +139,48 @@ fn help(frame: &mut Frame, m: &Model, theme: &Theme) {
                 Span::styled(b.desc, theme.style(theme.muted)),
             ]));
         }
+        blocks.push(lines);
     }
-    lines.push(Line::raw(""));
-    lines.push(Line::from(Span::styled(
+    let footer = Line::from(Span::styled(
         "Mouse: click selects, click again opens, wheel scrolls.  Esc closes.",
         theme.style(theme.muted),
-    )));
-    let height = lines.len() as u16 + 2;
-    popup(frame, theme, " Help — keys ", lines, 60, height);
+    ));
+    let total: usize = blocks.iter().map(Vec::len).sum();
+    let area = frame.area();
+    let two = total + 4 > usize::from(area.height) && area.width >= 124;
+    if !two {
+        let mut lines: Vec<Line> = blocks.into_iter().flatten().collect();
+        lines.push(Line::raw(""));
+        lines.push(footer);
+        let height = lines.len() as u16 + 2;
+        popup(frame, theme, " Help — keys ", lines, 60, height);
+        return;
+    }
+    // Whole sections to the left until about half the lines are there.
+    let mut left: Vec<Line> = Vec::new();
+    let mut right: Vec<Line> = Vec::new();
+    for block in blocks {
+        if left.len() + block.len() / 2 <= total / 2 {
+            left.extend(block);
+        } else {
+            right.extend(block);
+        }
+    }
+    let rows = left.len().max(right.len()) + 2;
+    let outer = centered(area, 122, rows as u16 + 2);
+    frame.render_widget(Clear, outer);
+    let block = Block::bordered()
+        .border_type(BorderType::Rounded)
+        .title(" Help — keys ")
+        .border_style(theme.style(theme.accent));
+    let inner = block.inner(outer);
+    frame.render_widget(block, outer);
+    let [cols, foot] = Layout::vertical([Constraint::Min(1), Constraint::Length(1)]).areas(inner);
+    let [l, r] =
+        Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(cols);
+    frame.render_widget(Paragraph::new(left), l);
+    frame.render_widget(Paragraph::new(right), r);
+    frame.render_widget(Paragraph::new(footer), foot);
 }
 
 fn popup(frame: &mut Frame, theme: &Theme, title: &str, lines: Vec<Line>, width: u16, height: u16) {
