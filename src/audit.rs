@@ -140,6 +140,7 @@ impl From<MutationKind> for AuditAction {
             MutationKind::Approve => AuditAction::Approve,
             MutationKind::Reject => AuditAction::Reject,
             MutationKind::Dispatch => AuditAction::Dispatch,
+            MutationKind::Rollback => AuditAction::Rollback,
         }
     }
 }

@@ -99,6 +99,12 @@ fn play(control: SimControl, steps: Vec<StoryStep>) -> tokio::task::JoinHandle<(
     })
 }
 
+/// What the demo's local rollback prints (a real one runs the server's rollback script).
+const ROLLBACK_SCRIPT: &str = "echo \"rolling back to $1\"; \
+for step in 'draining traffic' 'switching the release symlink' 'no migrations to revert' \
+'restarting app workers' 'warming caches'; do sleep 1; echo \"$step\"; done; \
+echo 'worker 3: slow to start' >&2; sleep 1; echo \"now serving $1\"";
+
 /// The demo's config: the simulator's repo and environments, fast polling so the story moves,
 /// and a one-minute cutover window.
 pub fn config_for(sim: &Simulator) -> Result<Config, config::ConfigError> {
@@ -146,7 +152,15 @@ url = "{base}/_env/production/"
   [environment.version]
   url = "{prod_version}"
   json_pointer = "/version"
+
+  # The demo's rollback runs here (`local`): a script that prints a rollback's progress.
+  # The version is its own argument ($1), never part of the script's text.
+  [environment.rollback]
+  transport = "local"
+  command = ["sh", "-c", '''{script}''', "rollback", "{{version}}"]
+  timeout = "2m"
 "#,
+        script = ROLLBACK_SCRIPT,
         window = humantime::format_duration(CUTOVER_WINDOW),
         interval = humantime::format_duration(CUTOVER_INTERVAL),
         staging_health = sim.health_url("staging"),

@@ -184,6 +184,13 @@ pub fn spawn(cmd: Cmd, backends: &Backends, tx: &UnboundedSender<Msg>) {
                 }
             });
         }
+        Cmd::Mutate(mutation) if mutation.rollback.is_some() => {
+            // Streams: every line goes to the loop as it arrives.
+            let gh = backends.github.clone();
+            let auditor = backends.auditor.clone();
+            let tx = tx.clone();
+            tokio::spawn(async move { run_rollback(mutation, &*gh, &auditor, &tx).await });
+        }
         cmd => {
             let gh = backends.github.clone();
             let auditor = backends.auditor.clone();
@@ -201,6 +208,52 @@ pub fn spawn(cmd: Cmd, backends: &Backends, tx: &UnboundedSender<Msg>) {
 /// (when known), then the outcome. Tests await this directly instead of spawning.
 pub async fn perform(cmd: Cmd, gh: &dyn GitHub, auditor: &Auditor) -> Vec<Msg> {
     let msg = match cmd {
+        Cmd::Mutate(mutation) if mutation.rollback.is_some() => {
+            let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+            run_rollback(mutation, gh, auditor, &tx).await;
+            drop(tx);
+            let mut out = Vec::new();
+            while let Some(m) = rx.recv().await {
+                out.push(m);
+            }
+            return out;
+        }
+        Cmd::CompareForRollback {
+            env,
+            repo,
+            target,
+            live,
+        } => {
+            let result = gh
+                .compare(&repo, &target, &live)
+                .await
+                .map(|c| {
+                    c.commits
+                        .iter()
+                        .rev()
+                        .map(|x| x.commit.message.lines().next().unwrap_or("").to_string())
+                        .collect()
+                })
+                .map_err(|e| e.to_string());
+            Msg::Compared {
+                env,
+                target,
+                result,
+            }
+        }
+        Cmd::FetchReleases { env, repo } => {
+            let result = gh
+                .list_releases(&repo, 20)
+                .await
+                .map(|rs| {
+                    rs.into_iter()
+                        .filter(|r| !r.draft && !r.prerelease)
+                        .map(|r| r.tag_name)
+                        .collect()
+                })
+                .map_err(|e| e.to_string());
+            Msg::Releases { env, result }
+        }
         Cmd::FetchRuns(source) => {
             let result = gh
                 .list_runs(
@@ -306,6 +359,9 @@ pub async fn perform(cmd: Cmd, gh: &dyn GitHub, auditor: &Auditor) -> Vec<Msg> {
                 (MutationKind::Dispatch, _) => {
                     Err(ApiError::NotSent("a dispatch without a workflow".into()))
                 }
+                (MutationKind::Rollback, _) => {
+                    Err(ApiError::NotSent("a rollback without a target".into()))
+                }
             };
             tracing::info!(action = ?mutation.kind, run_id = mutation.run_id, ok = result.is_ok(), "mutation finished");
             let (outcome, detail) = match &result {
@@ -405,4 +461,145 @@ fn open_url(url: &str) {
         }
         Err(e) => tracing::warn!(%url, error = %e, "could not open the browser"),
     }
+}
+
+/// A rollback, start to end: audit the intent; refuse if another operator's rollback of the
+/// environment is in progress on GitHub; record it there as a deployment (`task: rollback`),
+/// `in_progress`; run the command, streaming its output; then the final status, the audit
+/// outcome, and `RollbackDone`. Nothing here is retried.
+pub async fn run_rollback(
+    mutation: Mutation,
+    gh: &dyn GitHub,
+    auditor: &Auditor,
+    tx: &UnboundedSender<Msg>,
+) {
+    use crate::remote::{LocalRunner, RemoteEvent, RollbackRunner, RunOutcome, SshRunner};
+    let Some(r) = mutation.rollback.clone() else {
+        return;
+    };
+    let done = |outcome: RunOutcome| Msg::RollbackDone {
+        mutation: mutation.clone(),
+        outcome,
+    };
+    let mut intent = auditor.record_of(&mutation);
+    intent.environment = Some(r.environment.clone());
+    intent.run_id = None;
+    intent.target = Some(r.version.clone());
+    intent.comment = Some(format!(
+        "{} → {}: {}",
+        r.live.as_deref().unwrap_or("?"),
+        r.version,
+        r.argv.join(" ")
+    ));
+    if let Err(e) = auditor.append(intent.clone()).await {
+        let _ = tx.send(done(RunOutcome::Refused {
+            reason: format!("the audit log could not be written: {e}"),
+        }));
+        return;
+    }
+    let conclude = |outcome: Outcome, detail: String| {
+        intent.concluded(auditor.clock.now(), outcome, Some(detail))
+    };
+    let timeout = std::time::Duration::from_secs(r.timeout_secs);
+    // One at a time across operators: GitHub's deployments are the shared record.
+    match gh
+        .active_rollback(&mutation.repo, &r.environment, timeout)
+        .await
+    {
+        Ok(Some(active)) => {
+            let reason = format!(
+                "a rollback of {} is in progress by {} (deployment {}): nothing run",
+                r.environment,
+                active.by(),
+                active.deployment.id
+            );
+            let _ = auditor
+                .append(conclude(Outcome::Refused, reason.clone()))
+                .await;
+            let _ = tx.send(done(RunOutcome::Refused { reason }));
+            return;
+        }
+        Ok(None) => {}
+        Err(e) => {
+            let reason = format!("could not check GitHub for another rollback: {e}; nothing run");
+            let _ = auditor
+                .append(conclude(Outcome::Refused, reason.clone()))
+                .await;
+            let _ = tx.send(done(RunOutcome::Refused { reason }));
+            return;
+        }
+    }
+    let description = format!("rollback to {} from cockpit", r.version);
+    let deployment = match gh
+        .create_deployment(
+            &mutation.repo,
+            &r.version,
+            &r.environment,
+            "rollback",
+            &description,
+        )
+        .await
+    {
+        Ok(d) => d,
+        Err(e) => {
+            let reason = format!("could not record the rollback on GitHub: {e}; nothing run");
+            let _ = auditor
+                .append(conclude(Outcome::Refused, reason.clone()))
+                .await;
+            let _ = tx.send(done(RunOutcome::Refused { reason }));
+            return;
+        }
+    };
+    let repo = mutation.repo.clone();
+    let status = |state: &'static str, text: String| {
+        let repo = repo.clone();
+        async move {
+            if let Err(e) = gh
+                .create_deployment_status(&repo, deployment.id, state, &text, None)
+                .await
+            {
+                tracing::warn!(error = %e, state, "rollback deployment status not recorded");
+            }
+        }
+    };
+    status("in_progress", description.clone()).await;
+    let runner: Box<dyn RollbackRunner> = if r.local {
+        Box::new(LocalRunner::new())
+    } else {
+        let cfg = crate::config::RollbackConfig {
+            transport: crate::config::Transport::Ssh,
+            ssh: r.ssh.clone(),
+            port: r.port,
+            identity_file: r.identity_file.clone(),
+            known_hosts: r.known_hosts.clone(),
+            command: r.argv.clone(),
+            timeout,
+        };
+        Box::new(SshRunner::new(&cfg))
+    };
+    let (etx, mut erx) = tokio::sync::mpsc::unbounded_channel();
+    let forward = {
+        let tx = tx.clone();
+        let env = r.env;
+        tokio::spawn(async move {
+            while let Some(event) = erx.recv().await {
+                if !matches!(event, RemoteEvent::Finished(_)) {
+                    let _ = tx.send(Msg::RollbackEvent { env, event });
+                }
+            }
+        })
+    };
+    let outcome = runner.run(r.argv.clone(), timeout, etx).await;
+    let _ = forward.await;
+    let (state, audit) = match &outcome {
+        RunOutcome::Success => ("success", Outcome::Ok),
+        RunOutcome::Failed { .. } => ("failure", Outcome::Failed),
+        RunOutcome::Refused { .. } => ("error", Outcome::Refused),
+        RunOutcome::TimedOut { .. } | RunOutcome::Unknown { .. } => ("error", Outcome::Failed),
+    };
+    status(state, outcome.to_string()).await;
+    if let Err(e) = auditor.append(conclude(audit, outcome.to_string())).await {
+        tracing::error!(error = %e, "audit log: rollback outcome not written");
+    }
+    let _ = tx.send(done(outcome));
 }

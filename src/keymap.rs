@@ -322,6 +322,13 @@ const DEFAULTS: &[Row] = &[
         false,
     ),
     (
+        &["R"],
+        Action::Rollback,
+        Context::Environments,
+        "roll back (pick a version, preflight, phrase)",
+        true,
+    ),
+    (
         &["w"],
         Action::Watch,
         Context::Environments,

@@ -37,6 +37,8 @@ pub enum Action {
     ViewActivity,
     /// Dispatch the selected run's workflow.
     Dispatch,
+    /// Roll the selected environment back.
+    Rollback,
     /// Approve / reject the selected gate.
     Approve,
     Reject,
@@ -106,6 +108,25 @@ pub enum Msg {
         preset: Vec<(String, String)>,
         result: Result<crate::dispatch::WorkflowSpec, String>,
     },
+    /// Commit messages a rollback would undo, or why they are unknown.
+    Compared {
+        env: usize,
+        target: String,
+        result: Result<Vec<String>, String>,
+    },
+    Releases {
+        env: usize,
+        result: Result<Vec<String>, String>,
+    },
+    /// A line (or the start) of a running rollback.
+    RollbackEvent {
+        env: usize,
+        event: crate::remote::RemoteEvent,
+    },
+    RollbackDone {
+        mutation: Mutation,
+        outcome: crate::remote::RunOutcome,
+    },
     /// A dispatch was answered.
     Dispatched {
         mutation: Mutation,
@@ -150,6 +171,18 @@ pub enum Cmd {
     },
     /// Read the newest audit-log entries (for the Activity view).
     ReadAudit,
+    /// The commits a rollback would undo (`compare(target, live)`), for the preflight.
+    CompareForRollback {
+        env: usize,
+        repo: String,
+        target: String,
+        live: String,
+    },
+    /// Releases, for a rollback target picker with no deployment history.
+    FetchReleases {
+        env: usize,
+        repo: String,
+    },
     /// Fetch a workflow file and read its `workflow_dispatch` inputs, to open the form.
     LoadDispatch {
         repo: String,
@@ -188,6 +221,7 @@ pub enum MutationKind {
     Approve,
     Reject,
     Dispatch,
+    Rollback,
 }
 
 impl MutationKind {
@@ -199,6 +233,7 @@ impl MutationKind {
             MutationKind::Approve => "approve",
             MutationKind::Reject => "reject",
             MutationKind::Dispatch => "dispatch",
+            MutationKind::Rollback => "roll back",
         }
     }
 }
@@ -214,6 +249,25 @@ pub struct Mutation {
     pub review: Option<Review>,
     /// Dispatch only: what is started.
     pub dispatch: Option<DispatchRequest>,
+    /// Rollback only: where, to what, and how.
+    pub rollback: Option<Box<RollbackRequest>>,
+}
+
+/// A confirmed rollback: the environment, the target, and the transport to run it with.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct RollbackRequest {
+    pub env: usize,
+    pub environment: String,
+    pub version: String,
+    pub live: Option<String>,
+    /// The command with `{version}` filled in: an argv, never a shell line.
+    pub argv: Vec<String>,
+    pub local: bool,
+    pub ssh: Option<String>,
+    pub port: Option<u16>,
+    pub identity_file: Option<std::path::PathBuf>,
+    pub known_hosts: Option<std::path::PathBuf>,
+    pub timeout_secs: u64,
 }
 
 /// A workflow dispatch, validated: inputs as the strings GitHub receives.

@@ -363,3 +363,65 @@ fn demo_approve_the_production_gate_by_keys() {
     let end = t.wait_for("cockpit to exit", wait, |s| s.contains("COCKPIT_EXIT="));
     assert!(end.contains("COCKPIT_EXIT=0"), "{end}");
 }
+
+/// Issue 5's demo story by keys: production's pane, `R`, the picker, the preflight with the
+/// commits undone, the phrase, the local rollback streaming its output, then the outcome and
+/// the health checks confirming recovery.
+#[test]
+fn demo_rollback_of_production_by_keys() {
+    let t = Tmux::start(&format!("{} demo", binary().display()));
+    let wait = Duration::from_secs(30);
+    t.keys(&["2"]);
+    t.wait_for("production's pane with its version", wait, |s| {
+        pane(s, "production").is_some_and(|p| p.contains("version v"))
+    });
+    t.keys(&["j"]);
+    t.keys(&["R"]);
+    t.wait_for("the picker", wait, |s| {
+        s.contains("Rollback production (PROTECTED) — pick the version") && s.contains("● live now")
+    });
+    t.keys(&["Enter"]);
+    t.wait_for("the preflight with the commits undone", wait, |s| {
+        s.contains("— preflight") && s.contains("Commits undone (") && s.contains("will run")
+    });
+    t.keys(&["Enter"]);
+    let screen = t.wait_for("the phrase dialog", wait, |s| s.contains("Type exactly:"));
+    let phrase = screen
+        .lines()
+        .find_map(|l| l.split("Type exactly:").nth(1))
+        // The phrase is `ENV VERSION`: two words, then the dialog's border.
+        .map(|rest| {
+            rest.split_whitespace()
+                .take(2)
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .unwrap_or_else(|| panic!("no phrase on screen:\n{screen}"));
+    assert!(phrase.starts_with("production v"), "{phrase:?}");
+    t.keys(&[&phrase]);
+    t.wait_for("the confirm enabled", wait, |s| {
+        s.contains("[ Enter: confirm ]")
+    });
+    t.keys(&["Enter"]);
+    // Output streams in while it runs (the script takes about 6 s).
+    t.wait_for("streamed output while running", wait, |s| {
+        s.contains("— running") && s.contains("switching the release symlink")
+    });
+    let screen = t.wait_for("the outcome and recovery", Duration::from_secs(60), |s| {
+        s.contains("rolled back production to") && s.contains("healthy after")
+    });
+    assert!(screen.contains("now serving"), "{screen}");
+    t.keys(&["Escape"]);
+    t.wait_for(
+        "production's cutover window opened by the rollback",
+        wait,
+        |s| pane(s, "production").is_some_and(|p| p.contains("rolled back to")),
+    );
+    t.keys(&["4"]);
+    t.wait_for("the rollback in Activity", wait, |s| {
+        s.contains("rollback") && s.contains("ok ")
+    });
+    t.keys(&["q"]);
+    let end = t.wait_for("cockpit to exit", wait, |s| s.contains("COCKPIT_EXIT="));
+    assert!(end.contains("COCKPIT_EXIT=0"), "{end}");
+}

@@ -100,6 +100,8 @@ pub struct EnvState {
     pub protected: bool,
     /// What to type before acting on it (`None`: `ENV VERSION`).
     pub confirm_phrase: Option<String>,
+    /// How to roll it back (`[environment.rollback]`), if it can be.
+    pub rollback: Option<crate::config::RollbackConfig>,
     pub url: Option<String>,
     pub checks: Vec<CheckSlot>,
     pub version_source: Option<VersionConfig>,
@@ -183,6 +185,7 @@ pub fn from_config(config: &Config, now: DateTime<Utc>) -> Vec<EnvState> {
         .map(|e| EnvState {
             name: e.name.clone(),
             confirm_phrase: e.confirm_phrase.clone(),
+            rollback: e.rollback.clone(),
             repo: config
                 .repo_for(e)
                 .map(|r| r.name.clone())

@@ -4,6 +4,7 @@ pub mod env;
 pub mod gates;
 pub mod log_text;
 pub mod poll;
+pub mod rollback;
 pub mod runs;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -195,6 +196,8 @@ pub struct Model {
     pub log: Option<LogState>,
     pub input: Option<Input>,
     pub palette: Option<PaletteState>,
+    /// The rollback being prepared or run (one at a time).
+    pub rollback: Option<rollback::RollbackState>,
     pub dialog: Option<Dialog>,
     pub flash: Option<Flash>,
     pub rate: Option<RateInfo>,
@@ -250,6 +253,7 @@ impl Model {
             log: None,
             input: None,
             palette: None,
+            rollback: None,
             dialog: None,
             flash: None,
             rate: None,

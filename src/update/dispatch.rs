@@ -188,6 +188,7 @@ fn confirm(m: &mut Model, form: &DispatchForm, inputs: serde_json::Map<String, s
         run_id: 0,
         label: format!("{} on {}", form.workflow_label(), form.git_ref()),
         review: None,
+        rollback: None,
         dispatch: Some(DispatchRequest {
             workflow: form.workflow_file().to_string(),
             git_ref: form.git_ref().to_string(),

@@ -205,6 +205,7 @@ pub(super) fn review_for(
         run_id,
         label: run_label,
         dispatch: None,
+        rollback: None,
         review: Some(Review {
             environment_ids,
             environments,

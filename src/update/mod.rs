@@ -5,6 +5,7 @@ mod dispatch;
 mod envs;
 mod gates;
 mod palette;
+mod rollback;
 
 use std::hash::{Hash, Hasher};
 
@@ -205,6 +206,27 @@ pub fn update(m: &mut Model, msg: Msg, now: DateTime<Utc>) -> Vec<Cmd> {
             cmds.extend(on_tick(m, now));
             cmds
         }
+        Msg::Compared {
+            env,
+            target,
+            result,
+        } => {
+            rollback::on_compared(m, env, &target, result);
+            Vec::new()
+        }
+        Msg::Releases { env, result } => {
+            rollback::on_releases(m, env, result, now);
+            Vec::new()
+        }
+        Msg::RollbackEvent { env, event } => {
+            rollback::on_event(m, env, event);
+            Vec::new()
+        }
+        Msg::RollbackDone { mutation, outcome } => {
+            let mut cmds = rollback::on_done(m, mutation, outcome, now);
+            cmds.extend(on_tick(m, now));
+            cmds
+        }
         Msg::Audit(result) => {
             match result {
                 Ok(entries) => {
@@ -286,6 +308,7 @@ fn on_tick(m: &mut Model, now: DateTime<Utc>) -> Vec<Cmd> {
         m.rate_wait = None;
     }
     let github_paused = m.rate_wait.is_some();
+    rollback::watch_recovery(m, now);
     let mut cmds = envs::schedule(m, now, github_paused);
     if github_paused {
         return cmds;
@@ -350,6 +373,13 @@ fn on_key(m: &mut Model, key: KeyEvent, now: DateTime<Utc>) -> Vec<Cmd> {
     }
     if m.palette.is_some() {
         return palette::on_key(m, key, now);
+    }
+    // The rollback pane takes the keys, except `:`: the palette works everywhere.
+    if m.rollback.as_ref().is_some_and(|r| r.visible())
+        && m.screen == Screen::Environments
+        && key.code != KeyCode::Char(':')
+    {
+        return rollback::on_key(m, key, now);
     }
     let Some(action) = m.keymap.lookup(&key, &contexts(m.screen)) else {
         return Vec::new();
@@ -629,6 +659,7 @@ fn on_action(m: &mut Model, action: Action, now: DateTime<Utc>) -> Vec<Cmd> {
             Vec::new()
         }
         Action::Dispatch => dispatch::ask_selected(m, now),
+        Action::Rollback => rollback::ask_selected(m, now),
         Action::Approve => gates::ask_selected(m, true, now),
         Action::Reject => gates::ask_selected(m, false, now),
         Action::Watch => envs::toggle_watch(m, now),
@@ -880,6 +911,7 @@ fn ask_mutation_for(
         label,
         review: None,
         dispatch: None,
+        rollback: None,
     };
     let active = entry.run.is_active();
     if m.read_only {
@@ -975,6 +1007,9 @@ fn send(m: &mut Model, mutation: Mutation, now: DateTime<Utc>) -> Vec<Cmd> {
     }
     let text = format!("sending: {} {}…", mutation.kind.verb(), mutation.label);
     flash(m, Level::Info, text, now);
+    if mutation.kind == MutationKind::Rollback {
+        rollback::on_sent(m, &mutation, now);
+    }
     vec![Cmd::Mutate(mutation)]
 }
 

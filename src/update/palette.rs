@@ -4,7 +4,7 @@
 use chrono::{DateTime, Utc};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
-use super::{ask_mutation_for, dispatch, envs, flash, gates, on_action, open_run};
+use super::{ask_mutation_for, dispatch, envs, flash, gates, on_action, open_run, rollback};
 use crate::model::{Level, Model, PaletteState, RunEntry, Screen};
 use crate::msg::{Action, Cmd, MutationKind};
 use crate::palette::{Candidates, Command, complete, parse};
@@ -259,9 +259,14 @@ fn run_line(m: &mut Model, line: &str, now: DateTime<Utc>) -> Vec<Cmd> {
                 now,
             )
         }
-        Command::Rollback { .. } => fail(
-            m,
-            "rollback over SSH is not available in this version yet".into(),
-        ),
+        Command::Rollback { env, version } => {
+            match rollback::from_palette(m, &env, version.as_deref(), now) {
+                Ok(cmds) => {
+                    m.palette = None;
+                    cmds
+                }
+                Err(why) => fail(m, why),
+            }
+        }
     }
 }

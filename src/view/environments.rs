@@ -240,7 +240,11 @@ fn pane_lines<'a>(
                 Span::styled("STABLE", theme.style(theme.ok).add_modifier(Modifier::BOLD))
             }
             Some(Verdict::Unstable { failures }) => Span::styled(
-                format!("UNSTABLE — {failures} failures · consider rolling back"),
+                if env.rollback.is_some() {
+                    format!("UNSTABLE — {failures} failures · R: roll back")
+                } else {
+                    format!("UNSTABLE — {failures} failures · consider rolling back")
+                },
                 theme.style(theme.fail).add_modifier(Modifier::BOLD),
             ),
             None => Span::styled(format!("watching: {}", c.reason), muted),

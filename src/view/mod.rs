@@ -11,6 +11,7 @@ pub mod fmt;
 mod gates;
 mod logs;
 mod palette;
+mod rollback;
 mod runs;
 
 use chrono::{DateTime, Utc};
@@ -32,7 +33,10 @@ pub fn draw(frame: &mut Frame, m: &Model, theme: &Theme, now: DateTime<Utc>) {
         Screen::Runs => runs::draw(frame, body, m, theme, now),
         Screen::RunDetail => detail::draw(frame, body, m, theme, now),
         Screen::Logs => logs::draw(frame, body, m, theme),
-        Screen::Environments => environments::draw(frame, body, m, theme, now),
+        Screen::Environments => match m.rollback.as_ref().filter(|r| r.visible()) {
+            Some(r) => rollback::draw(frame, body, m, r, theme, now),
+            None => environments::draw(frame, body, m, theme, now),
+        },
         Screen::Gates => gates::draw(frame, body, m, theme, now),
         Screen::Activity => activity::draw(frame, body, m, theme),
     }

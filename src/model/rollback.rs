@@ -1,0 +1,67 @@
+//! A rollback in progress through its stages: pick the target, read the preflight, confirm,
+//! watch the output, see the outcome and the recovery.
+
+use chrono::{DateTime, Utc};
+
+/// One version the environment can go back to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Target {
+    pub version: String,
+    pub at: Option<DateTime<Utc>>,
+    pub by: Option<String>,
+    /// What runs there now.
+    pub live: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stage {
+    Pick,
+    Preflight,
+    Running,
+    Done,
+}
+
+/// Lines kept from a rollback's output (older ones scroll away).
+pub const MAX_LINES: usize = 5000;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct RollbackState {
+    pub env: usize,
+    pub environment: String,
+    pub targets: Vec<Target>,
+    pub selected: usize,
+    pub stage: Stage,
+    /// Where the target list came from: deployments, or releases when there are none.
+    pub source: &'static str,
+    /// Commit messages the rollback undoes (`None` while being read).
+    pub commits: Option<Result<Vec<String>, String>>,
+    /// Output lines, `true` for stderr.
+    pub lines: Vec<(bool, String)>,
+    pub started_at: Option<DateTime<Utc>>,
+    pub finished_at: Option<DateTime<Utc>>,
+    pub outcome: Option<(bool, String)>,
+    /// Seconds from the end of a successful rollback to the environment being UP again.
+    pub healthy_after: Option<i64>,
+    /// Esc while it runs hides the pane; the output keeps coming in.
+    pub hidden: bool,
+}
+
+impl RollbackState {
+    /// Shown over the Environments view (and taking its keys).
+    pub fn visible(&self) -> bool {
+        !self.hidden
+    }
+}
+
+impl RollbackState {
+    pub fn target(&self) -> Option<&Target> {
+        self.targets.get(self.selected)
+    }
+
+    pub fn live(&self) -> Option<&str> {
+        self.targets
+            .iter()
+            .find(|t| t.live)
+            .map(|t| t.version.as_str())
+    }
+}

@@ -1,0 +1,406 @@
+//! Rollback in `update`: the target picker, the preflight, the confirmation (typed phrase for
+//! a protected environment, else y/N), the streamed output and the recovery that follows.
+
+use chrono::{DateTime, Utc};
+use crossterm::event::{KeyCode, KeyEvent};
+
+use super::{activity, by, envs, flash};
+use crate::health::Health;
+use crate::model::rollback::{MAX_LINES, RollbackState, Stage, Target};
+use crate::model::{Dialog, Level, Model, PhraseDialog, Screen};
+use crate::msg::{Announcement, Cmd, Mutation, MutationKind, RollbackRequest};
+use crate::remote::{RemoteEvent, RunOutcome, fill_argv, validate_version};
+
+fn env_index(m: &Model, name: &str) -> Result<usize, String> {
+    m.envs
+        .iter()
+        .position(|e| e.name == name)
+        .ok_or_else(|| format!("no environment {name:?}"))
+}
+
+/// Why this environment cannot be rolled back now, if it cannot.
+fn refusal(m: &Model, env: usize) -> Option<String> {
+    let e = m.envs.get(env)?;
+    if m.read_only {
+        return Some(format!(
+            "read-only: refused to roll back {}; nothing run",
+            e.name
+        ));
+    }
+    if e.rollback.is_none() {
+        return Some(format!(
+            "{} has no [environment.rollback] target in the config",
+            e.name
+        ));
+    }
+    if m.in_flight.iter().any(|x| x.kind == MutationKind::Rollback) {
+        return Some("a rollback is already running: one at a time".into());
+    }
+    None
+}
+
+/// `R` on the selected environment.
+pub(super) fn ask_selected(m: &mut Model, now: DateTime<Utc>) -> Vec<Cmd> {
+    // A hidden rollback comes back rather than a second one starting.
+    if let Some(s) = m.rollback.as_mut().filter(|s| s.hidden) {
+        s.hidden = false;
+        return Vec::new();
+    }
+    let env = m.env_selected;
+    start(m, env, None, now).unwrap_or_else(|why| {
+        flash(m, Level::Warn, why, now);
+        Vec::new()
+    })
+}
+
+/// `:rollback ENV [VERSION]` (the palette shows an error inline).
+pub(super) fn from_palette(
+    m: &mut Model,
+    env: &str,
+    version: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<Vec<Cmd>, String> {
+    let i = env_index(m, env)?;
+    m.env_selected = i;
+    start(m, i, version, now)
+}
+
+/// Opens the picker: previous successful deployments, newest first, the live one marked,
+/// the last good one before it selected; releases when there is no deployment history.
+fn start(
+    m: &mut Model,
+    env: usize,
+    version: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<Vec<Cmd>, String> {
+    if let Some(why) = refusal(m, env) {
+        return Err(why);
+    }
+    let Some(e) = m.envs.get(env) else {
+        return Err("no such environment".into());
+    };
+    let live = e.version.value.clone();
+    let mut targets: Vec<Target> = Vec::new();
+    for d in e.deployments.value.iter().flatten() {
+        if d.state() != "success" && d.state() != "inactive" {
+            continue;
+        }
+        if targets.iter().any(|t| t.version == d.deployment.git_ref) {
+            continue;
+        }
+        targets.push(Target {
+            version: d.deployment.git_ref.clone(),
+            at: Some(d.deployment.created_at),
+            by: d.deployment.creator.as_ref().map(|u| u.login.clone()),
+            live: live.as_deref() == Some(d.deployment.git_ref.as_str()),
+        });
+    }
+    let mut state = RollbackState {
+        env,
+        environment: e.name.clone(),
+        selected: 0,
+        stage: Stage::Pick,
+        source: "deployments",
+        commits: None,
+        lines: Vec::new(),
+        started_at: None,
+        finished_at: None,
+        outcome: None,
+        healthy_after: None,
+        hidden: false,
+        targets,
+    };
+    let mut cmds = Vec::new();
+    if state.targets.is_empty() {
+        state.source = "releases";
+        cmds.push(Cmd::FetchReleases {
+            env,
+            repo: e.repo.clone(),
+        });
+    }
+    select_default(&mut state, version);
+    m.screen = Screen::Environments;
+    m.rollback = Some(state);
+    let _ = now;
+    Ok(cmds)
+}
+
+/// The asked-for version, else the newest that is not live.
+fn select_default(s: &mut RollbackState, version: Option<&str>) {
+    s.selected = match version {
+        Some(v) => s.targets.iter().position(|t| t.version == v),
+        None => s.targets.iter().position(|t| !t.live),
+    }
+    .unwrap_or(0);
+}
+
+pub(super) fn on_releases(
+    m: &mut Model,
+    env: usize,
+    result: Result<Vec<String>, String>,
+    now: DateTime<Utc>,
+) {
+    let live = m.envs.get(env).and_then(|e| e.version.value.clone());
+    let Some(s) = m
+        .rollback
+        .as_mut()
+        .filter(|s| s.env == env && s.stage == Stage::Pick)
+    else {
+        return;
+    };
+    match result {
+        Ok(tags) => {
+            s.targets = tags
+                .into_iter()
+                .map(|t| Target {
+                    live: live.as_deref() == Some(t.as_str()),
+                    version: t,
+                    at: None,
+                    by: None,
+                })
+                .collect();
+            select_default(s, None);
+        }
+        Err(e) => flash(m, Level::Error, format!("reading releases: {e}"), now),
+    }
+}
+
+pub(super) fn on_compared(
+    m: &mut Model,
+    env: usize,
+    target: &str,
+    result: Result<Vec<String>, String>,
+) {
+    if let Some(s) = m
+        .rollback
+        .as_mut()
+        .filter(|s| s.env == env && s.target().is_some_and(|t| t.version == target))
+    {
+        s.commits = Some(result);
+    }
+}
+
+/// Keys while the rollback pane is up (and no dialog is).
+pub(super) fn on_key(m: &mut Model, key: KeyEvent, now: DateTime<Utc>) -> Vec<Cmd> {
+    let Some(s) = m.rollback.as_mut() else {
+        return Vec::new();
+    };
+    match (s.stage, key.code) {
+        (Stage::Pick, KeyCode::Char('j') | KeyCode::Down) => {
+            s.selected = (s.selected + 1).min(s.targets.len().saturating_sub(1));
+        }
+        (Stage::Pick, KeyCode::Char('k') | KeyCode::Up) => {
+            s.selected = s.selected.saturating_sub(1);
+        }
+        (Stage::Pick, KeyCode::Enter) => {
+            let Some(t) = s.target().cloned() else {
+                return Vec::new();
+            };
+            if t.live {
+                flash(
+                    m,
+                    Level::Warn,
+                    format!("{} is what runs now: pick another version", t.version),
+                    now,
+                );
+                return Vec::new();
+            }
+            s.stage = Stage::Preflight;
+            s.commits = None;
+            let (env, live) = (s.env, s.live().map(String::from));
+            let repo = m.envs.get(env).map(|e| e.repo.clone()).unwrap_or_default();
+            return match live {
+                Some(live) => vec![Cmd::CompareForRollback {
+                    env,
+                    repo,
+                    target: t.version,
+                    live,
+                }],
+                None => {
+                    if let Some(s) = m.rollback.as_mut() {
+                        s.commits = Some(Err("the live version is unknown".into()));
+                    }
+                    Vec::new()
+                }
+            };
+        }
+        (Stage::Preflight, KeyCode::Enter) => return confirm(m, now),
+        (Stage::Preflight, KeyCode::Esc) => s.stage = Stage::Pick,
+        (Stage::Pick | Stage::Done, KeyCode::Esc | KeyCode::Char('q')) => m.rollback = None,
+        // While it runs, Esc hides the pane; the rollback goes on and `R` shows it again.
+        (Stage::Running, KeyCode::Esc) => s.hidden = true,
+        _ => {}
+    }
+    Vec::new()
+}
+
+/// Enter on the preflight: the phrase for a protected environment, else y/N.
+fn confirm(m: &mut Model, now: DateTime<Utc>) -> Vec<Cmd> {
+    let Some(s) = m.rollback.as_ref() else {
+        return Vec::new();
+    };
+    let Some(e) = m.envs.get(s.env) else {
+        return Vec::new();
+    };
+    let Some(cfg) = e.rollback.clone() else {
+        return Vec::new();
+    };
+    let Some(target) = s.target().cloned() else {
+        return Vec::new();
+    };
+    let allowed: Vec<String> = s.targets.iter().map(|t| t.version.clone()).collect();
+    if let Err(why) = validate_version(&target.version, &allowed) {
+        flash(m, Level::Error, format!("refused: {why}"), now);
+        return Vec::new();
+    }
+    let live = s.live().map(String::from);
+    let request = RollbackRequest {
+        env: s.env,
+        environment: e.name.clone(),
+        version: target.version.clone(),
+        live: live.clone(),
+        argv: fill_argv(&cfg.command, &target.version),
+        local: cfg.transport == crate::config::Transport::Local,
+        ssh: cfg.ssh.clone(),
+        port: cfg.port,
+        identity_file: cfg.identity_file.clone(),
+        known_hosts: cfg.known_hosts.clone(),
+        timeout_secs: cfg.timeout.as_secs(),
+    };
+    let mutation = Mutation {
+        kind: MutationKind::Rollback,
+        repo: e.repo.clone(),
+        run_id: 0,
+        label: format!("{} to {}", e.name, target.version),
+        review: None,
+        dispatch: None,
+        rollback: Some(Box::new(request)),
+    };
+    if e.protected {
+        let phrase = e
+            .confirm_phrase
+            .clone()
+            .unwrap_or_else(|| format!("{} {}", e.name, target.version));
+        m.dialog = Some(Dialog::Phrase(Box::new(PhraseDialog {
+            environment: e.name.clone(),
+            live,
+            next: Some(target.version),
+            phrase,
+            typed: String::new(),
+            mutation,
+        })));
+    } else {
+        m.dialog = Some(Dialog::Confirm(mutation));
+    }
+    Vec::new()
+}
+
+/// The confirmed rollback is on its way: the pane shows its output from here.
+pub(super) fn on_sent(m: &mut Model, mutation: &Mutation, now: DateTime<Utc>) {
+    if let (Some(s), Some(r)) = (m.rollback.as_mut(), mutation.rollback.as_ref()) {
+        if s.env == r.env {
+            s.stage = Stage::Running;
+            s.started_at = Some(now);
+            s.lines.clear();
+        }
+    }
+}
+
+pub(super) fn on_event(m: &mut Model, env: usize, event: RemoteEvent) {
+    let Some(s) = m.rollback.as_mut().filter(|s| s.env == env) else {
+        return;
+    };
+    match event {
+        RemoteEvent::Stdout(l) => s.lines.push((false, l)),
+        RemoteEvent::Stderr(l) => s.lines.push((true, l)),
+        RemoteEvent::Started | RemoteEvent::Finished(_) => {}
+    }
+    if s.lines.len() > MAX_LINES {
+        s.lines.drain(..s.lines.len() - MAX_LINES);
+    }
+}
+
+pub(super) fn on_done(
+    m: &mut Model,
+    mutation: Mutation,
+    outcome: RunOutcome,
+    now: DateTime<Utc>,
+) -> Vec<Cmd> {
+    m.in_flight.remove(&mutation);
+    let Some(r) = mutation.rollback.clone() else {
+        return Vec::new();
+    };
+    let ok = outcome.is_success();
+    let text = if ok {
+        format!(
+            "rolled back {} to {}{}",
+            r.environment,
+            r.version,
+            by(&m.actor)
+        )
+    } else {
+        format!(
+            "rollback of {} to {} did not succeed: {outcome}",
+            r.environment, r.version
+        )
+    };
+    if m.rollback.is_none() {
+        // The pane was hidden while it ran: bring the outcome back to the screen.
+        if let Ok(mut cmds) = start(m, r.env, Some(&r.version), now) {
+            cmds.clear();
+        }
+    }
+    if let Some(s) = m.rollback.as_mut().filter(|s| s.env == r.env) {
+        s.hidden = false;
+        s.stage = Stage::Done;
+        s.finished_at = Some(now);
+        s.outcome = Some((ok, text.clone()));
+    }
+    let level = if ok { Level::Info } else { Level::Error };
+    flash(m, level, text.clone(), now);
+    activity(m, level, text.clone(), now);
+    let mut cmds = vec![
+        Cmd::ReadAudit,
+        Cmd::Notify(Announcement {
+            title: format!(
+                "{}: rollback {}",
+                r.environment,
+                if ok { "done" } else { "FAILED" }
+            ),
+            text,
+            alert: !ok,
+            environment: Some(r.environment.clone()),
+            link: None,
+        }),
+    ];
+    // Deployments and the live version change now: read them again.
+    if let Some(e) = m.envs.get_mut(r.env) {
+        e.deployments.next_due = now;
+        e.version.next_due = now;
+    }
+    if ok {
+        cmds.extend(envs::open_cutover(
+            m,
+            r.env,
+            format!("rolled back to {}", r.version),
+            now,
+        ));
+    }
+    cmds
+}
+
+/// After a successful rollback: the first moment the environment is UP again.
+pub(super) fn watch_recovery(m: &mut Model, now: DateTime<Utc>) {
+    let Some(s) = m.rollback.as_mut() else { return };
+    let (Some(done), None, Some((true, _))) = (s.finished_at, s.healthy_after, &s.outcome) else {
+        return;
+    };
+    let Some(e) = m.envs.get(s.env) else { return };
+    let probed_since = e
+        .checks
+        .iter()
+        .all(|c| c.tracker.last_at.is_some_and(|t| t > done));
+    if probed_since && e.health() == Health::Up {
+        s.healthy_after = Some((now - done).num_seconds().max(0));
+    }
+}

@@ -1,0 +1,188 @@
+//! The rollback pane: the target picker, the preflight (what will change and exactly what
+//! will run), then the command's output as it streams in, and the outcome and recovery.
+
+use chrono::{DateTime, Utc};
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::Modifier;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, BorderType, Paragraph};
+
+use super::fmt;
+use crate::model::Model;
+use crate::model::rollback::{RollbackState, Stage};
+use crate::theme::Theme;
+
+pub fn draw(
+    frame: &mut Frame,
+    area: Rect,
+    m: &Model,
+    s: &RollbackState,
+    theme: &Theme,
+    now: DateTime<Utc>,
+) {
+    let env = m.envs.get(s.env);
+    let protected = env.is_some_and(|e| e.protected);
+    let border = if protected {
+        theme.protected
+    } else {
+        theme.accent
+    };
+    let stage = match s.stage {
+        Stage::Pick => "pick the version",
+        Stage::Preflight => "preflight",
+        Stage::Running => "running",
+        Stage::Done => "done",
+    };
+    let title = format!(
+        " Rollback {}{} — {stage} ",
+        s.environment,
+        if protected { " (PROTECTED)" } else { "" }
+    );
+    let block = Block::bordered()
+        .border_type(BorderType::Rounded)
+        .title(title)
+        .border_style(theme.style(border).add_modifier(Modifier::BOLD));
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let muted = theme.style(theme.muted);
+    let bold = theme.style(theme.fg).add_modifier(Modifier::BOLD);
+    let mut lines: Vec<Line> = Vec::new();
+    match s.stage {
+        Stage::Pick => {
+            lines.push(Line::styled(
+                format!("Previous versions ({}), newest first:", s.source),
+                muted,
+            ));
+            if s.targets.is_empty() {
+                lines.push(Line::styled("  reading…", muted));
+            }
+            for (i, t) in s.targets.iter().enumerate() {
+                let when =
+                    t.at.map(|a| format!("{} ago", fmt::age(a, now)))
+                        .unwrap_or_default();
+                let mut spans = vec![
+                    Span::raw(if i == s.selected { "▸ " } else { "  " }),
+                    Span::styled(format!("{:<14}", t.version), bold),
+                    Span::styled(format!("{:<10}", when), muted),
+                    Span::styled(t.by.clone().unwrap_or_default(), muted),
+                ];
+                if t.live {
+                    spans.push(Span::styled("  ● live now", theme.style(theme.ok)));
+                }
+                let mut line = Line::from(spans);
+                if i == s.selected {
+                    line = line.style(theme.selected());
+                }
+                lines.push(line);
+            }
+            lines.push(Line::raw(""));
+            lines.push(Line::styled(
+                "j/k choose · Enter preflight · Esc close",
+                muted,
+            ));
+        }
+        Stage::Preflight => {
+            let target = s.target().map(|t| t.version.clone()).unwrap_or_default();
+            let cfg = env.and_then(|e| e.rollback.as_ref());
+            let host = match cfg {
+                Some(c) if c.transport == crate::config::Transport::Local => {
+                    "this machine (local)".to_string()
+                }
+                Some(c) => format!(
+                    "{}{}",
+                    c.ssh.clone().unwrap_or_default(),
+                    c.port.map(|p| format!(":{p}")).unwrap_or_default()
+                ),
+                None => "?".into(),
+            };
+            let argv = cfg
+                .map(|c| crate::remote::fill_argv(&c.command, &target))
+                .unwrap_or_default();
+            let health = env
+                .map(|e| format!("{:?}", e.health()).to_uppercase())
+                .unwrap_or_default();
+            let row = |k: &str, v: String| {
+                Line::from(vec![Span::styled(format!("{k:<13}"), muted), Span::raw(v)])
+            };
+            lines.push(row("environment", s.environment.clone()));
+            lines.push(row("host", host));
+            lines.push(Line::from(vec![
+                Span::styled(format!("{:<13}", "version"), muted),
+                Span::raw(format!("{} (live) → ", s.live().unwrap_or("?"))),
+                Span::styled(target.clone(), bold),
+            ]));
+            lines.push(row("health now", health));
+            lines.push(row("will run", format!("{argv:?}")));
+            lines.push(Line::raw(""));
+            match &s.commits {
+                None => lines.push(Line::styled("Commits undone: reading…", muted)),
+                Some(Err(e)) => lines.push(Line::styled(
+                    format!("Commits undone: unknown ({e})"),
+                    theme.style(theme.warn),
+                )),
+                Some(Ok(c)) if c.is_empty() => {
+                    lines.push(Line::styled("Commits undone: none", muted))
+                }
+                Some(Ok(c)) => {
+                    lines.push(Line::styled(
+                        format!("Commits undone ({}):", c.len()),
+                        muted,
+                    ));
+                    for msg in c.iter().take(12) {
+                        lines.push(Line::raw(format!("  - {msg}")));
+                    }
+                }
+            }
+            lines.push(Line::raw(""));
+            let next = if protected {
+                "Enter type the phrase"
+            } else {
+                "Enter confirm (y/N)"
+            };
+            lines.push(Line::styled(
+                format!("{next} · Esc back to the versions"),
+                muted,
+            ));
+        }
+        Stage::Running | Stage::Done => {
+            let elapsed = s
+                .started_at
+                .map(|t| fmt::duration((s.finished_at.unwrap_or(now) - t).num_seconds()))
+                .unwrap_or_default();
+            let head = match &s.outcome {
+                None => Line::styled(format!("running… {elapsed}"), theme.style(theme.running)),
+                Some((ok, text)) => {
+                    let color = if *ok { theme.ok } else { theme.fail };
+                    let mut t = format!("{text} ({elapsed})");
+                    if *ok {
+                        t.push_str(&match s.healthy_after {
+                            Some(secs) => format!(" — healthy after {secs} s"),
+                            None => " — waiting for the health checks…".into(),
+                        });
+                    }
+                    Line::styled(t, theme.style(color).add_modifier(Modifier::BOLD))
+                }
+            };
+            lines.push(head);
+            let room = usize::from(inner.height).saturating_sub(3);
+            let start = s.lines.len().saturating_sub(room);
+            for (err, l) in &s.lines[start..] {
+                let style = if *err {
+                    theme.style(theme.warn)
+                } else {
+                    theme.style(theme.fg)
+                };
+                lines.push(Line::styled(l.clone(), style));
+            }
+            lines.push(Line::raw(""));
+            let hint = if s.stage == Stage::Running {
+                "Esc hide (the rollback goes on; R shows it again)"
+            } else {
+                "Esc close"
+            };
+            lines.push(Line::styled(hint, muted));
+        }
+    }
+    frame.render_widget(Paragraph::new(lines), inner);
+}
