@@ -102,6 +102,15 @@ impl Auditor {
         .map_err(|e| format!("audit writer: {e}"))?
     }
 
+    /// The outcome line of `intent`. A failure to write it is logged, not returned: the
+    /// request has been answered already and its result must still reach the screen.
+    async fn conclude(&self, intent: &AuditRecord, outcome: Outcome, detail: Option<String>) {
+        let record = intent.concluded(self.clock.now(), outcome, detail);
+        if let Err(e) = self.append(record).await {
+            tracing::error!(error = %e, action = %intent.action, "audit log: outcome not written");
+        }
+    }
+
     fn record_of(&self, m: &Mutation) -> AuditRecord {
         let mut r = AuditRecord::new(self.clock.now(), self.actor.clone(), m.kind.into(), &m.repo);
         r.run_id = Some(m.run_id);
@@ -327,12 +336,7 @@ pub async fn perform(cmd: Cmd, gh: &dyn GitHub, auditor: &Auditor) -> Vec<Msg> {
                     ),
                     Err(e) => (Outcome::Failed, Some(e.to_string())),
                 };
-                if let Err(e) = auditor
-                    .append(intent.concluded(auditor.clock.now(), outcome, detail))
-                    .await
-                {
-                    tracing::error!(error = %e, "audit log: outcome not written");
-                }
+                auditor.conclude(&intent, outcome, detail).await;
                 return vec![Msg::Dispatched { mutation, result }];
             }
             let result = match (&mutation.kind, &mutation.review) {
@@ -368,12 +372,7 @@ pub async fn perform(cmd: Cmd, gh: &dyn GitHub, auditor: &Auditor) -> Vec<Msg> {
                 Ok(()) => (Outcome::Ok, None),
                 Err(e) => (Outcome::Failed, Some(e.to_string())),
             };
-            if let Err(e) = auditor
-                .append(intent.concluded(auditor.clock.now(), outcome, detail))
-                .await
-            {
-                tracing::error!(error = %e, "audit log: outcome not written");
-            }
+            auditor.conclude(&intent, outcome, detail).await;
             Msg::MutationDone { mutation, result }
         }
         Cmd::ReadAudit => return vec![Msg::Audit(auditor.recent(500).await)],
@@ -497,54 +496,12 @@ pub async fn run_rollback(
         }));
         return;
     }
-    let conclude = |outcome: Outcome, detail: String| {
-        intent.concluded(auditor.clock.now(), outcome, Some(detail))
-    };
     let timeout = std::time::Duration::from_secs(r.timeout_secs);
-    // One at a time across operators: GitHub's deployments are the shared record.
-    match gh
-        .active_rollback(&mutation.repo, &r.environment, timeout)
-        .await
-    {
-        Ok(Some(active)) => {
-            let reason = format!(
-                "a rollback of {} is in progress by {} (deployment {}): nothing run",
-                r.environment,
-                active.by(),
-                active.deployment.id
-            );
-            let _ = auditor
-                .append(conclude(Outcome::Refused, reason.clone()))
-                .await;
-            let _ = tx.send(done(RunOutcome::Refused { reason }));
-            return;
-        }
-        Ok(None) => {}
-        Err(e) => {
-            let reason = format!("could not check GitHub for another rollback: {e}; nothing run");
-            let _ = auditor
-                .append(conclude(Outcome::Refused, reason.clone()))
-                .await;
-            let _ = tx.send(done(RunOutcome::Refused { reason }));
-            return;
-        }
-    }
-    let description = format!("rollback to {} from cockpit", r.version);
-    let deployment = match gh
-        .create_deployment(
-            &mutation.repo,
-            &r.version,
-            &r.environment,
-            "rollback",
-            &description,
-        )
-        .await
-    {
+    let deployment = match claim(gh, &mutation.repo, &r, timeout).await {
         Ok(d) => d,
-        Err(e) => {
-            let reason = format!("could not record the rollback on GitHub: {e}; nothing run");
-            let _ = auditor
-                .append(conclude(Outcome::Refused, reason.clone()))
+        Err(reason) => {
+            auditor
+                .conclude(&intent, Outcome::Refused, Some(reason.clone()))
                 .await;
             let _ = tx.send(done(RunOutcome::Refused { reason }));
             return;
@@ -562,7 +519,11 @@ pub async fn run_rollback(
             }
         }
     };
-    status("in_progress", description.clone()).await;
+    status(
+        "in_progress",
+        format!("rollback to {} from cockpit", r.version),
+    )
+    .await;
     let runner: Box<dyn RollbackRunner> = if r.local {
         Box::new(LocalRunner::new())
     } else {
@@ -598,8 +559,45 @@ pub async fn run_rollback(
         RunOutcome::TimedOut { .. } | RunOutcome::Unknown { .. } => ("error", Outcome::Failed),
     };
     status(state, outcome.to_string()).await;
-    if let Err(e) = auditor.append(conclude(audit, outcome.to_string())).await {
-        tracing::error!(error = %e, "audit log: rollback outcome not written");
-    }
+    auditor
+        .conclude(&intent, audit, Some(outcome.to_string()))
+        .await;
     let _ = tx.send(done(outcome));
+}
+
+/// One rollback at a time across operators, with GitHub's deployments as the shared record:
+/// refuse if another one of this environment is unfinished, else record this one. The error
+/// is the reason, for the operator; nothing has run.
+async fn claim(
+    gh: &dyn GitHub,
+    repo: &str,
+    r: &crate::msg::RollbackRequest,
+    timeout: std::time::Duration,
+) -> Result<crate::github::models::Deployment, String> {
+    match gh.active_rollback(repo, &r.environment, timeout).await {
+        Ok(Some(active)) => {
+            return Err(format!(
+                "a rollback of {} is in progress by {} (deployment {}): nothing run",
+                r.environment,
+                active.by(),
+                active.deployment.id
+            ));
+        }
+        Ok(None) => {}
+        Err(e) => {
+            return Err(format!(
+                "could not check GitHub for another rollback: {e}; nothing run"
+            ));
+        }
+    }
+    let description = format!("rollback to {} from cockpit", r.version);
+    gh.create_deployment(
+        repo,
+        &r.version,
+        &r.environment,
+        crate::github::ROLLBACK_TASK,
+        &description,
+    )
+    .await
+    .map_err(|e| format!("could not record the rollback on GitHub: {e}; nothing run"))
 }

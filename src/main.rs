@@ -139,20 +139,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             let story = demo::start_story(sim.control());
             let config = demo::config_for(&sim)?;
             let github = client(&config, None, "demo (no token)".into(), clock.clone())?;
-            let theme = pick_theme(&cli.theme, &config)?;
-            let model = tui::initial_model(&config, cli.read_only, clock.now());
-            tui::run(
-                model,
-                theme,
-                Backends {
-                    github,
-                    prober: prober()?,
-                    notifier: notifier(&config),
-                    auditor: auditor(&config, &[], clock.clone()),
-                    clock,
-                },
-            )
-            .await?;
+            run_tui((&cli.theme, cli.read_only), &config, github, &[], clock).await?;
             story.abort();
             sim.shutdown();
             Ok(ExitCode::SUCCESS)
@@ -196,19 +183,13 @@ async fn run(cli: Cli) -> Result<ExitCode> {
         }
         None => {
             let (_, config) = config::discover_and_load(cli.config.as_deref())?;
-            let theme = pick_theme(&cli.theme, &config)?;
             let (github, token) = authed_client(&config, clock.clone())?;
-            let model = tui::initial_model(&config, cli.read_only, clock.now());
-            tui::run(
-                model,
-                theme,
-                Backends {
-                    github,
-                    prober: prober()?,
-                    notifier: notifier(&config),
-                    auditor: auditor(&config, &[token], clock.clone()),
-                    clock,
-                },
+            run_tui(
+                (&cli.theme, cli.read_only),
+                &config,
+                github,
+                &[token],
+                clock,
             )
             .await?;
             Ok(ExitCode::SUCCESS)
@@ -291,6 +272,26 @@ fn prober() -> Result<Arc<HttpProber>> {
 fn pick_theme(flag: &Option<String>, config: &Config) -> Result<theme::Theme> {
     let name = flag.as_deref().unwrap_or(&config.ui.theme);
     theme::resolve(name, theme::no_color_requested()).map_err(|e| UsageError(e.to_string()).into())
+}
+
+/// The TUI with every backend; `secrets` are kept out of the audit log.
+async fn run_tui(
+    (theme_flag, read_only): (&Option<String>, bool),
+    config: &Config,
+    github: Arc<HttpGitHub>,
+    secrets: &[String],
+    clock: SharedClock,
+) -> Result<()> {
+    let theme = pick_theme(theme_flag, config)?;
+    let model = tui::initial_model(config, read_only, clock.now());
+    let backends = Backends {
+        github,
+        prober: prober()?,
+        notifier: notifier(config),
+        auditor: auditor(config, secrets, clock.clone()),
+        clock,
+    };
+    tui::run(model, theme, backends).await
 }
 
 /// The client, and the token to keep out of the audit log.

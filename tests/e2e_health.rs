@@ -9,121 +9,14 @@
 //! `COCKPIT_BIN` names the binary to drive (the test script passes the release build);
 //! by default it is the one cargo built for this test run.
 
-use std::path::PathBuf;
-use std::process::{Command, Output};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use serde_json::{Value, json};
 
-struct Tmux {
-    socket: String,
-    session: String,
-    _home: tempfile::TempDir,
-}
+#[path = "support/tmux.rs"]
+mod tmux;
 
-impl Tmux {
-    fn start(cmdline: &str) -> Tmux {
-        assert!(
-            Command::new("tmux")
-                .arg("-V")
-                .output()
-                .is_ok_and(|o| o.status.success()),
-            "tmux is required for the end-to-end tests (the test script installs it: apt-get install tmux)"
-        );
-        let home = tempfile::tempdir().unwrap();
-        // One tmux server per test: tests in this file run in parallel.
-        static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
-        let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        let socket = format!("cockpit-e2e-health-{}-{n}", std::process::id());
-        let session = "e2e".to_string();
-        let state = home.path().join("state");
-        let config = home.path().join("config");
-        let shell = format!(
-            "env XDG_STATE_HOME={} XDG_CONFIG_HOME={} {cmdline}; echo COCKPIT_EXIT=$?; sleep 600",
-            state.display(),
-            config.display()
-        );
-        let out = Command::new("tmux")
-            .args([
-                "-L",
-                &socket,
-                "-f",
-                "/dev/null",
-                "new-session",
-                "-d",
-                "-x",
-                "120",
-                "-y",
-                "40",
-                "-s",
-                &session,
-                &shell,
-            ])
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "tmux new-session: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        Tmux {
-            socket,
-            session,
-            _home: home,
-        }
-    }
-
-    fn run(&self, args: &[&str]) -> Output {
-        Command::new("tmux")
-            .args(["-L", &self.socket])
-            .args(args)
-            .output()
-            .unwrap()
-    }
-
-    fn screen(&self) -> String {
-        String::from_utf8_lossy(
-            &self
-                .run(&["capture-pane", "-p", "-t", &self.session])
-                .stdout,
-        )
-        .into_owned()
-    }
-
-    fn keys(&self, keys: &[&str]) {
-        for k in keys {
-            self.run(&["send-keys", "-t", &self.session, k]);
-            std::thread::sleep(Duration::from_millis(150));
-        }
-    }
-
-    /// Waits (bounded) until `pred` holds for the screen; panics with the last screen.
-    fn wait_for(&self, what: &str, limit: Duration, mut pred: impl FnMut(&str) -> bool) -> String {
-        let deadline = Instant::now() + limit;
-        loop {
-            let screen = self.screen();
-            if pred(&screen) {
-                return screen;
-            }
-            if Instant::now() > deadline {
-                panic!("waited {limit:?} for {what}; last screen:\n{screen}");
-            }
-            std::thread::sleep(Duration::from_millis(200));
-        }
-    }
-}
-
-impl Drop for Tmux {
-    fn drop(&mut self) {
-        let _ = self.run(&["kill-server"]);
-    }
-}
-
-fn binary() -> PathBuf {
-    std::env::var_os("COCKPIT_BIN")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_BIN_EXE_cockpit")))
-}
+use tmux::{Tmux, binary};
 
 /// A port nobody listens on right now.
 fn free_port() -> u16 {

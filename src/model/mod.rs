@@ -44,6 +44,17 @@ pub struct RunEntry {
     pub run: WorkflowRun,
 }
 
+impl RunEntry {
+    /// "CI #42": how a run is named in messages, dialogs and lists.
+    pub fn label(&self) -> String {
+        format!(
+            "{} #{}",
+            self.run.name.as_deref().unwrap_or("run"),
+            self.run.run_number
+        )
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Screen {
     Runs,

@@ -12,7 +12,7 @@ use crate::model::{Dialog, Level, Model, PhraseDialog, Screen};
 use crate::msg::{Announcement, Cmd, DispatchRequest, Mutation, MutationKind};
 
 /// The workflow file a run came from (`.github/workflows/ci.yml` → `ci.yml`).
-fn workflow_file(path: Option<&str>) -> Option<String> {
+pub(super) fn workflow_file(path: Option<&str>) -> Option<String> {
     let file = path?.rsplit('/').next()?;
     (!file.is_empty()).then(|| file.to_string())
 }

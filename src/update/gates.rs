@@ -10,14 +10,6 @@ use crate::model::gates::GateState;
 use crate::model::{Dialog, Level, Model, PhraseDialog, RunEntry};
 use crate::msg::{Cmd, GateData, Mutation, MutationKind, Review};
 
-fn label(e: &RunEntry) -> String {
-    format!(
-        "{} #{}",
-        e.run.name.as_deref().unwrap_or("run"),
-        e.run.run_number
-    )
-}
-
 /// Keeps one gate per waiting run, announces new ones, and reads those that are due.
 pub(super) fn schedule(m: &mut Model, now: DateTime<Utc>) -> Vec<Cmd> {
     let waiting: Vec<RunEntry> = m
@@ -42,7 +34,7 @@ pub(super) fn schedule(m: &mut Model, now: DateTime<Utc>) -> Vec<Cmd> {
             continue;
         }
         m.gates.push(GateState::new(e.repo.clone(), e.run.id, now));
-        let text = format!("gate opened: {} waits for approval", label(e));
+        let text = format!("gate opened: {} waits for approval", e.label());
         activity(m, Level::Warn, text.clone(), now);
         flash(m, Level::Warn, format!("{text} — 3 shows gates"), now);
         cmds.push(Cmd::Bell);
@@ -152,7 +144,7 @@ pub(super) fn review_for(
         MutationKind::Reject
     };
     let entry = m.runs.iter().find(|e| e.repo == repo && e.run.id == run_id);
-    let run_label = entry.map_or_else(|| format!("run {run_id}"), label);
+    let run_label = entry.map_or_else(|| format!("run {run_id}"), RunEntry::label);
     if m.read_only {
         return Err(format!(
             "read-only: refused to {verb} {run_label}; nothing sent"

@@ -899,11 +899,7 @@ fn ask_mutation_for(
     kind: MutationKind,
     now: DateTime<Utc>,
 ) -> Vec<Cmd> {
-    let label = format!(
-        "{} #{}",
-        entry.run.name.as_deref().unwrap_or("run"),
-        entry.run.run_number
-    );
+    let label = entry.label();
     let mutation = Mutation {
         kind,
         repo: entry.repo.clone(),

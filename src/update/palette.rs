@@ -106,14 +106,10 @@ fn candidates(m: &Model) -> Candidates {
         ..Candidates::default()
     };
     for e in &m.runs {
-        let file = e
-            .run
-            .path
-            .as_deref()
-            .and_then(|p| p.rsplit('/').next())
-            .unwrap_or_default();
-        if !file.is_empty() && !c.workflows.iter().any(|w| w == file) {
-            c.workflows.push(file.to_string());
+        if let Some(file) = dispatch::workflow_file(e.run.path.as_deref()) {
+            if !c.workflows.contains(&file) {
+                c.workflows.push(file);
+            }
         }
         if let Some(b) = e.run.head_branch.as_deref() {
             if !c.refs.iter().any(|r| r == b) {

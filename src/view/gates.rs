@@ -9,8 +9,8 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Row, Table, Wrap};
 
 use super::fmt;
-use crate::model::Model;
 use crate::model::gates::GateState;
+use crate::model::{Model, RunEntry};
 use crate::theme::Theme;
 
 fn reviewers(g: &GateState) -> String {
@@ -71,16 +71,7 @@ pub fn draw(frame: &mut Frame, area: Rect, m: &Model, theme: &Theme, now: DateTi
         .style(theme.style(theme.muted).add_modifier(Modifier::BOLD));
     let rows = m.gates.iter().enumerate().map(|(i, g)| {
         let run = m.find_run(&g.repo, g.run_id);
-        let name = run.map_or_else(
-            || format!("run {}", g.run_id),
-            |e| {
-                format!(
-                    "{} #{}",
-                    e.run.name.as_deref().unwrap_or("run"),
-                    e.run.run_number
-                )
-            },
-        );
+        let name = run.map_or_else(|| format!("run {}", g.run_id), RunEntry::label);
         let marker = if g.is_new(now) { "● " } else { "  " };
         let git_ref = run
             .and_then(|e| e.run.head_branch.clone())
