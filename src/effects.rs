@@ -23,6 +23,8 @@ pub struct Backends {
     pub notifier: Arc<dyn Notifier>,
     pub clock: SharedClock,
     pub auditor: Auditor,
+    /// Rollback runners kept from the preflight (connection opened) to the run.
+    pub runners: crate::remote::RunnerPool,
 }
 
 /// Writes the audit log around every mutation: the intent, fsynced, before the request;
@@ -197,8 +199,19 @@ pub fn spawn(cmd: Cmd, backends: &Backends, tx: &UnboundedSender<Msg>) {
             // Streams: every line goes to the loop as it arrives.
             let gh = backends.github.clone();
             let auditor = backends.auditor.clone();
+            let runners = backends.runners.clone();
             let tx = tx.clone();
-            tokio::spawn(async move { run_rollback(mutation, &*gh, &auditor, &tx).await });
+            tokio::spawn(
+                async move { run_rollback(mutation, &*gh, &auditor, &runners, &tx).await },
+            );
+        }
+        Cmd::PrepareRollback(r) => {
+            let runner = backends.runners.runner(&r);
+            let tx = tx.clone();
+            tokio::spawn(async move {
+                let result = runner.prepare().await;
+                let _ = tx.send(Msg::RollbackPrepared { env: r.env, result });
+            });
         }
         cmd => {
             let gh = backends.github.clone();
@@ -219,7 +232,14 @@ pub async fn perform(cmd: Cmd, gh: &dyn GitHub, auditor: &Auditor) -> Vec<Msg> {
     let msg = match cmd {
         Cmd::Mutate(mutation) if mutation.rollback.is_some() => {
             let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
-            run_rollback(mutation, gh, auditor, &tx).await;
+            run_rollback(
+                mutation,
+                gh,
+                auditor,
+                &crate::remote::RunnerPool::default(),
+                &tx,
+            )
+            .await;
             drop(tx);
             let mut out = Vec::new();
             while let Some(m) = rx.recv().await {
@@ -249,6 +269,27 @@ pub async fn perform(cmd: Cmd, gh: &dyn GitHub, auditor: &Auditor) -> Vec<Msg> {
                 target,
                 result,
             }
+        }
+        Cmd::PrepareRollback(r) => {
+            let runner = crate::remote::RunnerPool::default().runner(&r);
+            Msg::RollbackPrepared {
+                env: r.env,
+                result: runner.prepare().await,
+            }
+        }
+        Cmd::FetchCommitMessages { env, repo, refs } => {
+            let mut messages = Vec::with_capacity(refs.len());
+            for r in refs {
+                match gh.commit(&repo, &r).await {
+                    Ok(c) => {
+                        let first = c.commit.message.lines().next().unwrap_or("").to_string();
+                        messages.push((r, first));
+                    }
+                    // A missing message only leaves a blank in the picker.
+                    Err(e) => tracing::warn!(git_ref = %r, error = %e, "commit message not read"),
+                }
+            }
+            Msg::CommitMessages { env, messages }
         }
         Cmd::FetchReleases { env, repo } => {
             let result = gh
@@ -470,9 +511,10 @@ pub async fn run_rollback(
     mutation: Mutation,
     gh: &dyn GitHub,
     auditor: &Auditor,
+    runners: &crate::remote::RunnerPool,
     tx: &UnboundedSender<Msg>,
 ) {
-    use crate::remote::{LocalRunner, RemoteEvent, RollbackRunner, RunOutcome, SshRunner};
+    use crate::remote::{RemoteEvent, RunOutcome};
     let Some(r) = mutation.rollback.clone() else {
         return;
     };
@@ -485,10 +527,13 @@ pub async fn run_rollback(
     intent.run_id = None;
     intent.target = Some(r.version.clone());
     intent.comment = Some(format!(
-        "{} → {}: {}",
+        "{} → {}: {}{}",
         r.live.as_deref().unwrap_or("?"),
         r.version,
-        r.argv.join(" ")
+        r.argv.join(" "),
+        r.override_deployment
+            .map(|id| format!(" (overriding the unfinished rollback deployment {id})"))
+            .unwrap_or_default()
     ));
     if let Err(e) = auditor.append(intent.clone()).await {
         let _ = tx.send(done(RunOutcome::Refused {
@@ -524,20 +569,8 @@ pub async fn run_rollback(
         format!("rollback to {} from cockpit", r.version),
     )
     .await;
-    let runner: Box<dyn RollbackRunner> = if r.local {
-        Box::new(LocalRunner::new())
-    } else {
-        let cfg = crate::config::RollbackConfig {
-            transport: crate::config::Transport::Ssh,
-            ssh: r.ssh.clone(),
-            port: r.port,
-            identity_file: r.identity_file.clone(),
-            known_hosts: r.known_hosts.clone(),
-            command: r.argv.clone(),
-            timeout,
-        };
-        Box::new(SshRunner::new(&cfg))
-    };
+    // The runner the preflight prepared: its SSH connection is usually up already.
+    let runner = runners.runner(&r);
     let (etx, mut erx) = tokio::sync::mpsc::unbounded_channel();
     let forward = {
         let tx = tx.clone();
@@ -550,7 +583,10 @@ pub async fn run_rollback(
             }
         })
     };
+    let started = std::time::Instant::now();
     let outcome = runner.run(r.argv.clone(), timeout, etx).await;
+    let took =
+        humantime::format_duration(std::time::Duration::from_secs(started.elapsed().as_secs()));
     let _ = forward.await;
     let (state, audit) = match &outcome {
         RunOutcome::Success => ("success", Outcome::Ok),
@@ -559,8 +595,17 @@ pub async fn run_rollback(
         RunOutcome::TimedOut { .. } | RunOutcome::Unknown { .. } => ("error", Outcome::Failed),
     };
     status(state, outcome.to_string()).await;
+    let exit = match &outcome {
+        RunOutcome::Success => "exit 0; ".to_string(),
+        RunOutcome::Failed { code } => format!("exit {code}; "),
+        _ => String::new(),
+    };
     auditor
-        .conclude(&intent, audit, Some(outcome.to_string()))
+        .conclude(
+            &intent,
+            audit,
+            Some(format!("{exit}took {took}; {outcome}")),
+        )
         .await;
     let _ = tx.send(done(outcome));
 }
@@ -575,9 +620,19 @@ async fn claim(
     timeout: std::time::Duration,
 ) -> Result<crate::github::models::Deployment, String> {
     match gh.active_rollback(repo, &r.environment, timeout).await {
+        // The operator saw this one, chose to override it and typed the phrase.
+        Ok(Some(active)) if r.override_deployment == Some(active.deployment.id) => {
+            tracing::warn!(
+                deployment = active.deployment.id,
+                by = active.by(),
+                "overriding an unfinished rollback of {}",
+                r.environment
+            );
+        }
         Ok(Some(active)) => {
             return Err(format!(
-                "a rollback of {} is in progress by {} (deployment {}): nothing run",
+                "a rollback of {} is in progress by {} (deployment {}): nothing run; R again \
+                 shows it, and going on overrides it after the phrase",
                 r.environment,
                 active.by(),
                 active.deployment.id

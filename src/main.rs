@@ -290,6 +290,7 @@ async fn run_tui(
         notifier: notifier(config),
         auditor: auditor(config, secrets, clock.clone()),
         clock,
+        runners: Default::default(),
     };
     tui::run(model, theme, backends).await
 }

@@ -118,6 +118,16 @@ pub enum Msg {
         env: usize,
         result: Result<Vec<String>, String>,
     },
+    /// Commit messages of the picker's versions: `(ref, first line)`; unreadable ones left out.
+    CommitMessages {
+        env: usize,
+        messages: Vec<(String, String)>,
+    },
+    /// The rollback's connection is ready (ssh master up), or why not.
+    RollbackPrepared {
+        env: usize,
+        result: Result<(), String>,
+    },
     /// A line (or the start) of a running rollback.
     RollbackEvent {
         env: usize,
@@ -183,6 +193,14 @@ pub enum Cmd {
         env: usize,
         repo: String,
     },
+    /// The commit message of each version in the rollback picker.
+    FetchCommitMessages {
+        env: usize,
+        repo: String,
+        refs: Vec<String>,
+    },
+    /// Open the rollback's connection while the preflight is read (ssh; nothing runs).
+    PrepareRollback(Box<RollbackRequest>),
     /// Fetch a workflow file and read its `workflow_dispatch` inputs, to open the form.
     LoadDispatch {
         repo: String,
@@ -268,6 +286,9 @@ pub struct RollbackRequest {
     pub identity_file: Option<std::path::PathBuf>,
     pub known_hosts: Option<std::path::PathBuf>,
     pub timeout_secs: u64,
+    /// Another operator's unfinished rollback (its GitHub deployment id) that the operator
+    /// chose to override, typing the phrase: only that one is let through.
+    pub override_deployment: Option<u64>,
 }
 
 /// A workflow dispatch, validated: inputs as the strings GitHub receives.

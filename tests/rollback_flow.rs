@@ -227,3 +227,123 @@ async fn palette_rollback_names_the_environment_and_version() {
     let s = h.model.rollback.as_ref().unwrap();
     assert_eq!(s.target().unwrap().version, other);
 }
+
+/// Another operator's rollback of production, recorded on GitHub the way their cockpit does.
+async fn someone_else_rolls_back(h: &Harness, version: &str) -> u64 {
+    use cockpit::github::{GitHub, ROLLBACK_TASK};
+    let d = h
+        .github
+        .create_deployment(
+            "acme/shop",
+            version,
+            "production",
+            ROLLBACK_TASK,
+            "rollback from another cockpit",
+        )
+        .await
+        .unwrap();
+    h.github
+        .create_deployment_status("acme/shop", d.id, "in_progress", "rolling back", None)
+        .await
+        .unwrap();
+    d.id
+}
+
+#[tokio::test]
+async fn the_picker_shows_each_versions_commit_message_read_from_github() {
+    let mut h = demo().await;
+    open_picker(&mut h).await;
+    // The messages come from GET .../commits/{sha} (one per version).
+    let read = h
+        .run_until(Duration::from_secs(5), |h| {
+            h.model
+                .rollback
+                .as_ref()
+                .is_some_and(|s| s.targets.iter().all(|t| t.message.is_some()))
+        })
+        .await;
+    let s = h.model.rollback.as_ref().unwrap();
+    assert!(read, "{:?}", s.targets);
+    assert!(
+        s.targets
+            .iter()
+            .all(|t| !t.message.as_deref().unwrap_or("").is_empty()),
+        "{:?}",
+        s.targets
+    );
+    let asked = h
+        .api_requests()
+        .iter()
+        .filter(|r| r.path.contains("/commits/"))
+        .count();
+    assert_eq!(asked, s.targets.len());
+}
+
+#[tokio::test]
+async fn another_operators_rollback_shows_refuses_and_can_be_overridden_with_the_phrase() {
+    let mut h = demo().await;
+    let prod = h.env_index("production");
+    let live = h.model.envs[prod].version.value.clone().unwrap();
+    open_picker(&mut h).await;
+    let target = h
+        .model
+        .rollback
+        .as_ref()
+        .unwrap()
+        .target()
+        .unwrap()
+        .version
+        .clone();
+    // Theirs starts after this cockpit last read the deployments: confirming is refused by
+    // the check on GitHub, and nothing runs.
+    let theirs = someone_else_rolls_back(&h, &live).await;
+    h.key(KeyCode::Enter).await;
+    h.key(KeyCode::Enter).await;
+    h.type_text(&format!("production {target}")).await;
+    h.key(KeyCode::Enter).await;
+    let s = h.model.rollback.as_ref().unwrap();
+    let (ok, text) = s.outcome.clone().unwrap();
+    assert!(!ok && text.contains("in progress by"), "{text}");
+    assert!(text.contains(&format!("deployment {theirs}")), "{text}");
+    assert_eq!(h.posts_to("/deployments").len(), 1, "only theirs");
+    h.key(KeyCode::Esc).await;
+
+    // Once the deployments are read again, the pane says so, and R offers the override.
+    let seen = h
+        .run_until(Duration::from_secs(60), |h| {
+            h.model.envs[prod].rollback_in_progress(h.now()).is_some()
+        })
+        .await;
+    assert!(seen, "the other rollback never showed");
+    h.key(KeyCode::Char('R')).await;
+    let s = h.model.rollback.as_ref().unwrap();
+    assert_eq!(s.overriding.as_ref().map(|o| o.deployment_id), Some(theirs));
+    h.key(KeyCode::Enter).await;
+    h.key(KeyCode::Enter).await;
+    assert!(matches!(h.model.dialog, Some(Dialog::Phrase(_))));
+    h.type_text(&format!("production {target}")).await;
+    h.key(KeyCode::Enter).await;
+    let s = h.model.rollback.as_ref().unwrap();
+    assert_eq!(
+        s.outcome.as_ref().map(|o| o.0),
+        Some(true),
+        "{:?}",
+        s.outcome
+    );
+    assert_eq!(h.posts_to("/deployments").len(), 2, "theirs and ours");
+    // The audit log says what was overridden, and how long it took.
+    let entries = audit::read_recent(&h.audit_path(), 10).unwrap();
+    let intent = entries
+        .iter()
+        .find(|e| e.record.outcome == Outcome::Intent && e.record.action.as_str() == "rollback")
+        .map(|e| e.record.comment.clone().unwrap_or_default())
+        .unwrap_or_default();
+    assert!(
+        intent.contains(&format!(
+            "overriding the unfinished rollback deployment {theirs}"
+        )),
+        "{intent}"
+    );
+    let done = entries[0].record.detail.clone().unwrap_or_default();
+    assert!(done.starts_with("exit 0; took "), "{done}");
+}

@@ -5,8 +5,8 @@ use futures::future::BoxFuture;
 
 use super::error::ApiError;
 use super::models::{
-    Comparison, Deployment, DeploymentStatus, EnvironmentApproval, Job, PendingDeployment, Release,
-    Workflow, WorkflowRun,
+    CommitSummary, Comparison, Deployment, DeploymentStatus, EnvironmentApproval, Job,
+    PendingDeployment, Release, Workflow, WorkflowRun,
 };
 
 /// A GET's decoded body; `not_modified` when GitHub answered 304 to our ETag (free of quota)
@@ -264,6 +264,14 @@ pub trait GitHub: Send + Sync {
         base: &'a str,
         head: &'a str,
     ) -> BoxFuture<'a, ApiResult<Comparison>>;
+
+    /// One commit by sha, tag or branch (`GET .../commits/{ref}`): the message shown next to
+    /// each version in the rollback picker. Conditional GET (ETag).
+    fn commit<'a>(
+        &'a self,
+        repo: &'a str,
+        git_ref: &'a str,
+    ) -> BoxFuture<'a, ApiResult<CommitSummary>>;
 
     /// The rollback of `environment` someone is running now, if any: among the newest
     /// deployments with task [`ROLLBACK_TASK`], the newest whose latest status is unfinished

@@ -26,9 +26,9 @@ use super::api::{
 };
 use super::error::ApiError;
 use super::models::{
-    Comparison, ContentFile, Deployment, DeploymentStatus, DispatchRunDetails, EnvironmentApproval,
-    Job, JobsPage, PendingDeployment, RateLimitResponse, Release, Workflow, WorkflowRun,
-    WorkflowRunsPage, WorkflowsPage,
+    CommitSummary, Comparison, ContentFile, Deployment, DeploymentStatus, DispatchRunDetails,
+    EnvironmentApproval, Job, JobsPage, PendingDeployment, RateLimitResponse, Release, Workflow,
+    WorkflowRun, WorkflowRunsPage, WorkflowsPage,
 };
 use crate::clock::SharedClock;
 
@@ -767,6 +767,18 @@ impl GitHub for HttpGitHub {
     ) -> BoxFuture<'a, ApiResult<Vec<Release>>> {
         async move {
             let path = format!("/repos/{repo}/releases?per_page={}", per_page.clamp(1, 100));
+            Ok(self.get_json(&path).await?.value)
+        }
+        .boxed()
+    }
+
+    fn commit<'a>(
+        &'a self,
+        repo: &'a str,
+        git_ref: &'a str,
+    ) -> BoxFuture<'a, ApiResult<CommitSummary>> {
+        async move {
+            let path = format!("/repos/{repo}/commits/{}", encode_ref(git_ref));
             Ok(self.get_json(&path).await?.value)
         }
         .boxed()

@@ -115,6 +115,49 @@ impl EnvState {
         overall(self.checks.iter().map(|c| c.tracker.health))
     }
 
+    /// A rollback of this environment that GitHub shows unfinished (`task: rollback`, state
+    /// queued/pending/in_progress or no status yet), from the deployments polled for the pane:
+    /// what every operator's cockpit shows, and what makes `R` ask for an override. One whose
+    /// last sign of life is older than the rollback timeout is stale (its cockpit died) and
+    /// ignored, as `GitHub::active_rollback` does; a finished rollback ends the search.
+    pub fn rollback_in_progress(
+        &self,
+        now: DateTime<Utc>,
+    ) -> Option<crate::model::rollback::ForeignRollback> {
+        let stale_after = self
+            .rollback
+            .as_ref()
+            .map_or(Duration::from_secs(10 * 60), |r| r.timeout);
+        let stale_after =
+            chrono::TimeDelta::from_std(stale_after).unwrap_or(chrono::TimeDelta::MAX);
+        let d = self
+            .deployments
+            .value
+            .as_ref()?
+            .iter()
+            .find(|d| d.deployment.task == crate::github::ROLLBACK_TASK)?;
+        if !crate::github::UNFINISHED_STATES.contains(&d.state()) && d.status.is_some() {
+            return None;
+        }
+        let last = d.status.as_ref().map_or(d.deployment.created_at, |s| {
+            s.created_at.max(d.deployment.created_at)
+        });
+        if now.signed_duration_since(last) > stale_after {
+            return None;
+        }
+        Some(crate::model::rollback::ForeignRollback {
+            deployment_id: d.deployment.id,
+            by: d
+                .deployment
+                .creator
+                .as_ref()
+                .or(d.status.as_ref().and_then(|s| s.creator.as_ref()))
+                .map_or_else(|| "someone".to_string(), |u| u.login.clone()),
+            version: d.deployment.git_ref.clone(),
+            since: d.deployment.created_at,
+        })
+    }
+
     /// The newest deployment whose latest status is `success`.
     pub fn last_good_deployment(&self) -> Option<&DeploymentState> {
         self.deployments

@@ -321,6 +321,12 @@ impl Model {
     pub fn list_height(&self) -> usize {
         usize::from(self.height.saturating_sub(3)).max(1)
     }
+
+    /// Rows of rollback output on screen: the terminal less the header, the footer, the
+    /// pane's borders, its outcome (two rows) and its hint (with the blank line above it).
+    pub fn rollback_output_rows(&self) -> usize {
+        usize::from(self.height.saturating_sub(8)).max(1)
+    }
 }
 
 pub fn secs(d: Duration) -> chrono::Duration {

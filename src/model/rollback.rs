@@ -7,10 +7,42 @@ use chrono::{DateTime, Utc};
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Target {
     pub version: String,
+    /// The deployed commit, when the version came from a deployment (a release names a tag).
+    pub sha: Option<String>,
     pub at: Option<DateTime<Utc>>,
     pub by: Option<String>,
     /// What runs there now.
     pub live: bool,
+    /// The first line of the version's commit message (`None` until read, or unreadable).
+    pub message: Option<String>,
+}
+
+impl Target {
+    /// What to ask GitHub's commits API for: the deployed sha, else the tag.
+    pub fn commit_ref(&self) -> &str {
+        self.sha.as_deref().unwrap_or(&self.version)
+    }
+}
+
+/// The connection the rollback will run over, made ready while the operator reads the
+/// preflight so that confirming starts the command at once.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Link {
+    /// `transport = "local"`: nothing to connect.
+    Local,
+    Connecting,
+    Ready,
+    /// Why it could not connect (host key, auth, network); the run tries again from scratch.
+    Failed(String),
+}
+
+/// Another operator's rollback of the same environment that GitHub shows unfinished.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ForeignRollback {
+    pub deployment_id: u64,
+    pub by: String,
+    pub version: String,
+    pub since: DateTime<Utc>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -37,6 +69,13 @@ pub struct RollbackState {
     pub commits: Option<Result<Vec<String>, String>>,
     /// Output lines, `true` for stderr.
     pub lines: Vec<(bool, String)>,
+    /// How many of the newest output lines are below the view: 0 follows the output as it
+    /// comes in. Clamped by the view to the lines there are.
+    pub scrolled_back: usize,
+    pub link: Link,
+    /// Set when the operator chose to go on despite someone else's unfinished rollback: the
+    /// phrase is asked again and only that rollback is overridden.
+    pub overriding: Option<ForeignRollback>,
     pub started_at: Option<DateTime<Utc>>,
     pub finished_at: Option<DateTime<Utc>>,
     pub outcome: Option<(bool, String)>,

@@ -3,6 +3,7 @@
 //! [`RollbackRunner`] and renders the [`RemoteEvent`]s.
 
 mod local;
+mod pool;
 mod ssh;
 mod stream;
 
@@ -13,6 +14,7 @@ use futures::future::BoxFuture;
 use tokio::sync::mpsc::UnboundedSender;
 
 pub use local::LocalRunner;
+pub use pool::RunnerPool;
 pub use ssh::{DEFAULT_CONNECT_TIMEOUT, SshRunner};
 
 /// What a running rollback reports, in arrival order.

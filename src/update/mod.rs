@@ -214,8 +214,13 @@ pub fn update(m: &mut Model, msg: Msg, now: DateTime<Utc>) -> Vec<Cmd> {
             rollback::on_compared(m, env, &target, result);
             Vec::new()
         }
-        Msg::Releases { env, result } => {
-            rollback::on_releases(m, env, result, now);
+        Msg::Releases { env, result } => rollback::on_releases(m, env, result, now),
+        Msg::CommitMessages { env, messages } => {
+            rollback::on_messages(m, env, messages);
+            Vec::new()
+        }
+        Msg::RollbackPrepared { env, result } => {
+            rollback::on_prepared(m, env, result);
             Vec::new()
         }
         Msg::RollbackEvent { env, event } => {

@@ -6,7 +6,7 @@ use crossterm::event::{KeyCode, KeyEvent};
 
 use super::{activity, by, envs, flash};
 use crate::health::Health;
-use crate::model::rollback::{MAX_LINES, RollbackState, Stage, Target};
+use crate::model::rollback::{Link, MAX_LINES, RollbackState, Stage, Target};
 use crate::model::{Dialog, Level, Model, PhraseDialog, Screen};
 use crate::msg::{Announcement, Cmd, Mutation, MutationKind, RollbackRequest};
 use crate::remote::{RemoteEvent, RunOutcome, fill_argv, validate_version};
@@ -90,11 +90,16 @@ fn start(
         }
         targets.push(Target {
             version: d.deployment.git_ref.clone(),
+            sha: Some(d.deployment.sha.clone()),
             at: Some(d.deployment.created_at),
             by: d.deployment.creator.as_ref().map(|u| u.login.clone()),
             live: live.as_deref() == Some(d.deployment.git_ref.as_str()),
+            message: None,
         });
     }
+    // Someone else's unfinished rollback: the picker says so, and going on is an override
+    // that asks for the phrase (see `confirm`). Ours is already refused above.
+    let overriding = e.rollback_in_progress(now);
     let mut state = RollbackState {
         env,
         environment: e.name.clone(),
@@ -103,6 +108,9 @@ fn start(
         source: "deployments",
         commits: None,
         lines: Vec::new(),
+        scrolled_back: 0,
+        link: Link::Local,
+        overriding,
         started_at: None,
         finished_at: None,
         outcome: None,
@@ -117,12 +125,58 @@ fn start(
             env,
             repo: e.repo.clone(),
         });
+    } else {
+        cmds.extend(fetch_messages(&state, &e.repo));
     }
     select_default(&mut state, version);
     m.screen = Screen::Environments;
     m.rollback = Some(state);
-    let _ = now;
     Ok(cmds)
+}
+
+/// How many versions the picker reads commit messages for: one request each, asked only
+/// when an operator opens the picker.
+const MESSAGES_READ: usize = 12;
+
+/// Reads the commit message of each version in the picker.
+fn fetch_messages(s: &RollbackState, repo: &str) -> Option<Cmd> {
+    let refs: Vec<String> = s
+        .targets
+        .iter()
+        .take(MESSAGES_READ)
+        .map(|t| t.commit_ref().to_string())
+        .collect();
+    (!refs.is_empty()).then(|| Cmd::FetchCommitMessages {
+        env: s.env,
+        repo: repo.to_string(),
+        refs,
+    })
+}
+
+/// Commit messages read for the picker: `(ref, first line)`.
+pub(super) fn on_messages(m: &mut Model, env: usize, messages: Vec<(String, String)>) {
+    let Some(s) = m.rollback.as_mut().filter(|s| s.env == env) else {
+        return;
+    };
+    for t in &mut s.targets {
+        if let Some((_, msg)) = messages.iter().find(|(r, _)| r == t.commit_ref()) {
+            t.message = Some(msg.clone());
+        }
+    }
+}
+
+/// The connection for the preflight is ready, or why not.
+pub(super) fn on_prepared(m: &mut Model, env: usize, result: Result<(), String>) {
+    if let Some(s) = m
+        .rollback
+        .as_mut()
+        .filter(|s| s.env == env && s.stage == Stage::Preflight)
+    {
+        s.link = match result {
+            Ok(()) => Link::Ready,
+            Err(e) => Link::Failed(e),
+        };
+    }
 }
 
 /// The asked-for version, else the newest that is not live.
@@ -139,14 +193,14 @@ pub(super) fn on_releases(
     env: usize,
     result: Result<Vec<String>, String>,
     now: DateTime<Utc>,
-) {
+) -> Vec<Cmd> {
     let live = m.envs.get(env).and_then(|e| e.version.value.clone());
     let Some(s) = m
         .rollback
         .as_mut()
         .filter(|s| s.env == env && s.stage == Stage::Pick)
     else {
-        return;
+        return Vec::new();
     };
     match result {
         Ok(tags) => {
@@ -155,13 +209,24 @@ pub(super) fn on_releases(
                 .map(|t| Target {
                     live: live.as_deref() == Some(t.as_str()),
                     version: t,
+                    sha: None,
                     at: None,
                     by: None,
+                    message: None,
                 })
                 .collect();
             select_default(s, None);
+            let repo = m.envs.get(env).map(|e| e.repo.clone()).unwrap_or_default();
+            m.rollback
+                .as_ref()
+                .and_then(|s| fetch_messages(s, &repo))
+                .into_iter()
+                .collect()
         }
-        Err(e) => flash(m, Level::Error, format!("reading releases: {e}"), now),
+        Err(e) => {
+            flash(m, Level::Error, format!("reading releases: {e}"), now);
+            Vec::new()
+        }
     }
 }
 
@@ -182,6 +247,7 @@ pub(super) fn on_compared(
 
 /// Keys while the rollback pane is up (and no dialog is).
 pub(super) fn on_key(m: &mut Model, key: KeyEvent, now: DateTime<Utc>) -> Vec<Cmd> {
+    let rows = m.rollback_output_rows();
     let Some(s) = m.rollback.as_mut() else {
         return Vec::new();
     };
@@ -209,22 +275,33 @@ pub(super) fn on_key(m: &mut Model, key: KeyEvent, now: DateTime<Utc>) -> Vec<Cm
             s.commits = None;
             let (env, live) = (s.env, s.live().map(String::from));
             let repo = m.envs.get(env).map(|e| e.repo.clone()).unwrap_or_default();
-            return match live {
-                Some(live) => vec![Cmd::CompareForRollback {
+            let mut cmds = Vec::new();
+            // The SSH connection is opened while the operator reads, so confirming starts
+            // the command at once (and a host-key refusal shows before anyone confirms).
+            let request = m
+                .envs
+                .get(env)
+                .and_then(|e| request_for(e, env, &t.version, None));
+            s.link = match request {
+                Some(r) if !r.local => {
+                    cmds.push(Cmd::PrepareRollback(Box::new(r)));
+                    Link::Connecting
+                }
+                _ => Link::Local,
+            };
+            match live {
+                Some(live) => cmds.push(Cmd::CompareForRollback {
                     env,
                     repo,
                     target: t.version,
                     live,
-                }],
-                None => {
-                    if let Some(s) = m.rollback.as_mut() {
-                        s.commits = Some(Err("the live version is unknown".into()));
-                    }
-                    Vec::new()
-                }
-            };
+                }),
+                None => s.commits = Some(Err("the live version is unknown".into())),
+            }
+            return cmds;
         }
         (Stage::Preflight, KeyCode::Enter) => return confirm(m, now),
+        (Stage::Running | Stage::Done, code) if scroll(s, code, rows) => {}
         (Stage::Preflight, KeyCode::Esc) => s.stage = Stage::Pick,
         (Stage::Pick | Stage::Done, KeyCode::Esc | KeyCode::Char('q')) => m.rollback = None,
         // While it runs, Esc hides the pane; the rollback goes on and `R` shows it again.
@@ -254,19 +331,15 @@ fn confirm(m: &mut Model, now: DateTime<Utc>) -> Vec<Cmd> {
         return Vec::new();
     }
     let live = s.live().map(String::from);
-    let request = RollbackRequest {
-        env: s.env,
-        environment: e.name.clone(),
-        version: target.version.clone(),
-        live: live.clone(),
-        argv: fill_argv(&cfg.command, &target.version),
-        local: cfg.transport == crate::config::Transport::Local,
-        ssh: cfg.ssh.clone(),
-        port: cfg.port,
-        identity_file: cfg.identity_file.clone(),
-        known_hosts: cfg.known_hosts.clone(),
-        timeout_secs: cfg.timeout.as_secs(),
+    let overriding = s.overriding.clone();
+    let Some(request) = request_for(e, s.env, &target.version, live.clone()) else {
+        return Vec::new();
     };
+    let request = RollbackRequest {
+        override_deployment: overriding.as_ref().map(|o| o.deployment_id),
+        ..request
+    };
+    let _ = &cfg;
     let mutation = Mutation {
         kind: MutationKind::Rollback,
         repo: e.repo.clone(),
@@ -276,7 +349,8 @@ fn confirm(m: &mut Model, now: DateTime<Utc>) -> Vec<Cmd> {
         dispatch: None,
         rollback: Some(Box::new(request)),
     };
-    if e.protected {
+    // Overriding someone else's rollback always takes the phrase, protected or not.
+    if e.protected || overriding.is_some() {
         let phrase = e
             .confirm_phrase
             .clone()
@@ -295,6 +369,48 @@ fn confirm(m: &mut Model, now: DateTime<Utc>) -> Vec<Cmd> {
     Vec::new()
 }
 
+/// The request a rollback of `e` to `version` would send (`None` without a rollback target).
+fn request_for(
+    e: &crate::model::env::EnvState,
+    env: usize,
+    version: &str,
+    live: Option<String>,
+) -> Option<RollbackRequest> {
+    let cfg = e.rollback.as_ref()?;
+    Some(RollbackRequest {
+        env,
+        environment: e.name.clone(),
+        version: version.to_string(),
+        live,
+        argv: fill_argv(&cfg.command, version),
+        local: cfg.transport == crate::config::Transport::Local,
+        ssh: cfg.ssh.clone(),
+        port: cfg.port,
+        identity_file: cfg.identity_file.clone(),
+        known_hosts: cfg.known_hosts.clone(),
+        timeout_secs: cfg.timeout.as_secs(),
+        override_deployment: None,
+    })
+}
+
+/// Scrollback of the output: `true` when `code` moved it. Back from the newest lines, so
+/// the view holds still while new lines arrive; `G`/End follows them again.
+fn scroll(s: &mut RollbackState, code: KeyCode, rows: usize) -> bool {
+    const PAGE: usize = 10;
+    let max = s.lines.len().saturating_sub(rows);
+    s.scrolled_back = match code {
+        KeyCode::Char('k') | KeyCode::Up => s.scrolled_back + 1,
+        KeyCode::PageUp => s.scrolled_back + PAGE,
+        KeyCode::Char('g') | KeyCode::Home => max,
+        KeyCode::Char('j') | KeyCode::Down => s.scrolled_back.saturating_sub(1),
+        KeyCode::PageDown => s.scrolled_back.saturating_sub(PAGE),
+        KeyCode::Char('G') | KeyCode::End => 0,
+        _ => return false,
+    }
+    .min(max);
+    true
+}
+
 /// The confirmed rollback is on its way: the pane shows its output from here.
 pub(super) fn on_sent(m: &mut Model, mutation: &Mutation, now: DateTime<Utc>) {
     if let (Some(s), Some(r)) = (m.rollback.as_mut(), mutation.rollback.as_ref()) {
@@ -302,6 +418,7 @@ pub(super) fn on_sent(m: &mut Model, mutation: &Mutation, now: DateTime<Utc>) {
             s.stage = Stage::Running;
             s.started_at = Some(now);
             s.lines.clear();
+            s.scrolled_back = 0;
         }
     }
 }
@@ -313,10 +430,16 @@ pub(super) fn on_event(m: &mut Model, env: usize, event: RemoteEvent) {
     match event {
         RemoteEvent::Stdout(l) => s.lines.push((false, l)),
         RemoteEvent::Stderr(l) => s.lines.push((true, l)),
-        RemoteEvent::Started | RemoteEvent::Finished(_) => {}
+        RemoteEvent::Started | RemoteEvent::Finished(_) => return,
+    }
+    // Scrolled back: keep the same lines in view while new ones arrive below.
+    if s.scrolled_back > 0 {
+        // (Never past the first line: the view clamps, and so does the next key.)
+        s.scrolled_back += 1;
     }
     if s.lines.len() > MAX_LINES {
         s.lines.drain(..s.lines.len() - MAX_LINES);
+        s.scrolled_back = s.scrolled_back.min(s.lines.len());
     }
 }
 
@@ -331,17 +454,29 @@ pub(super) fn on_done(
         return Vec::new();
     };
     let ok = outcome.is_success();
+    // How long the command ran (a refusal ran nothing: no duration).
+    let took = m
+        .rollback
+        .as_ref()
+        .filter(|s| s.env == r.env)
+        .and_then(|s| s.started_at)
+        .filter(|_| !matches!(outcome, RunOutcome::Refused { .. }))
+        .map(|t| crate::view::fmt::duration((now - t).num_seconds()));
     let text = if ok {
         format!(
-            "rolled back {} to {}{}",
+            "rolled back {} to {}{}{}",
             r.environment,
             r.version,
-            by(&m.actor)
+            by(&m.actor),
+            took.map(|t| format!(" in {t}")).unwrap_or_default()
         )
     } else {
         format!(
-            "rollback of {} to {} did not succeed: {outcome}",
-            r.environment, r.version
+            "rollback of {} to {}{} did not succeed{}: {outcome}",
+            r.environment,
+            r.version,
+            by(&m.actor),
+            took.map(|t| format!(" (after {t})")).unwrap_or_default()
         )
     };
     if m.rollback.is_none() {

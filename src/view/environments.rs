@@ -163,6 +163,28 @@ fn pane_lines<'a>(
     }
     lines.push(Line::from(v));
 
+    // A rollback GitHub shows unfinished: every operator's cockpit says who is doing it.
+    if let Some(r) = env.rollback_in_progress(now) {
+        let ours = m.in_flight.iter().any(|x| {
+            x.rollback
+                .as_ref()
+                .is_some_and(|req| req.environment == env.name)
+        });
+        let who = if ours {
+            "you".to_string()
+        } else {
+            r.by.clone()
+        };
+        lines.push(Line::styled(
+            format!(
+                "⟲ rollback to {} in progress by {who} ({})",
+                short_ref(&r.version),
+                fmt::age(r.since, now)
+            ),
+            theme.style(theme.warn).add_modifier(Modifier::BOLD),
+        ));
+    }
+
     // Checks.
     if env.checks.is_empty() {
         lines.push(Line::from(Span::styled(

@@ -3,14 +3,14 @@
 
 use chrono::{DateTime, Utc};
 use ratatui::Frame;
-use ratatui::layout::Rect;
+use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, BorderType, Paragraph};
+use ratatui::widgets::{Block, BorderType, Paragraph, Wrap};
 
 use super::fmt;
 use crate::model::Model;
-use crate::model::rollback::{RollbackState, Stage};
+use crate::model::rollback::{Link, RollbackState, Stage};
 use crate::theme::Theme;
 
 pub fn draw(
@@ -48,6 +48,28 @@ pub fn draw(
     let muted = theme.style(theme.muted);
     let bold = theme.style(theme.fg).add_modifier(Modifier::BOLD);
     let mut lines: Vec<Line> = Vec::new();
+    let mut body = inner;
+    if let Some(o) = &s.overriding {
+        if matches!(s.stage, Stage::Pick | Stage::Preflight) {
+            let warn = theme.style(theme.warn).add_modifier(Modifier::BOLD);
+            lines.push(Line::styled(
+                format!(
+                    "⚠ {} is rolling {} back to {} (started {} ago, deployment {}).",
+                    o.by,
+                    s.environment,
+                    o.version,
+                    fmt::age(o.since, now),
+                    o.deployment_id
+                ),
+                warn,
+            ));
+            lines.push(Line::styled(
+                "  Going on overrides it: you will type the phrase.",
+                warn,
+            ));
+            lines.push(Line::raw(""));
+        }
+    }
     match s.stage {
         Stage::Pick => {
             lines.push(Line::styled(
@@ -65,10 +87,13 @@ pub fn draw(
                     Span::raw(if i == s.selected { "▸ " } else { "  " }),
                     Span::styled(format!("{:<14}", t.version), bold),
                     Span::styled(format!("{:<10}", when), muted),
-                    Span::styled(t.by.clone().unwrap_or_default(), muted),
+                    Span::styled(format!("{:<12}", t.by.clone().unwrap_or_default()), muted),
                 ];
                 if t.live {
-                    spans.push(Span::styled("  ● live now", theme.style(theme.ok)));
+                    spans.push(Span::styled("● live now  ", theme.style(theme.ok)));
+                }
+                if let Some(msg) = &t.message {
+                    spans.push(Span::raw(msg.clone()));
                 }
                 let mut line = Line::from(spans);
                 if i == s.selected {
@@ -106,7 +131,17 @@ pub fn draw(
                 Line::from(vec![Span::styled(format!("{k:<13}"), muted), Span::raw(v)])
             };
             lines.push(row("environment", s.environment.clone()));
-            lines.push(row("host", host));
+            let link = match &s.link {
+                Link::Local => Span::raw(""),
+                Link::Connecting => Span::styled("  ◌ connecting…", theme.style(theme.running)),
+                Link::Ready => Span::styled("  ✓ connected", theme.style(theme.ok)),
+                Link::Failed(e) => Span::styled(format!("  ✗ {e}"), theme.style(theme.fail)),
+            };
+            lines.push(Line::from(vec![
+                Span::styled(format!("{:<13}", "host"), muted),
+                Span::raw(host),
+                link,
+            ]));
             lines.push(Line::from(vec![
                 Span::styled(format!("{:<13}", "version"), muted),
                 Span::raw(format!("{} (live) → ", s.live().unwrap_or("?"))),
@@ -151,10 +186,11 @@ pub fn draw(
                 .map(|t| fmt::duration((s.finished_at.unwrap_or(now) - t).num_seconds()))
                 .unwrap_or_default();
             let head = match &s.outcome {
-                None => Line::styled(format!("running… {elapsed}"), theme.style(theme.running)),
+                None => Line::styled(format!("◌ running… {elapsed}"), theme.style(theme.running)),
                 Some((ok, text)) => {
                     let color = if *ok { theme.ok } else { theme.fail };
-                    let mut t = format!("{text} ({elapsed})");
+                    // The outcome text says how long it took.
+                    let mut t = format!("{} {text}", if *ok { "✓" } else { "✗" });
                     if *ok {
                         t.push_str(&match s.healthy_after {
                             Some(secs) => format!(" — healthy after {secs} s"),
@@ -164,25 +200,40 @@ pub fn draw(
                     Line::styled(t, theme.style(color).add_modifier(Modifier::BOLD))
                 }
             };
-            lines.push(head);
-            let room = usize::from(inner.height).saturating_sub(3);
-            let start = s.lines.len().saturating_sub(room);
-            for (err, l) in &s.lines[start..] {
-                let style = if *err {
-                    theme.style(theme.warn)
+            // The outcome may be long (a timeout says what to check): it wraps over two rows.
+            let [top, rest] =
+                Layout::vertical([Constraint::Length(2), Constraint::Min(0)]).areas(inner);
+            frame.render_widget(Paragraph::new(head).wrap(Wrap { trim: true }), top);
+            body = rest;
+            let room = m.rollback_output_rows();
+            let back = s.scrolled_back.min(s.lines.len().saturating_sub(room));
+            let end = s.lines.len() - back;
+            let start = end.saturating_sub(room);
+            for (err, l) in &s.lines[start..end] {
+                // stderr is told by its gutter mark, not by colour alone.
+                let (mark, style) = if *err {
+                    ("▌", theme.style(theme.warn))
                 } else {
-                    theme.style(theme.fg)
+                    (" ", theme.style(theme.fg))
                 };
-                lines.push(Line::styled(l.clone(), style));
+                lines.push(Line::from(vec![
+                    Span::styled(mark, style),
+                    Span::styled(l.clone(), style),
+                ]));
             }
             lines.push(Line::raw(""));
-            let hint = if s.stage == Stage::Running {
-                "Esc hide (the rollback goes on; R shows it again)"
+            let mut hint = if s.stage == Stage::Running {
+                "Esc hide (the rollback goes on; R shows it again)".to_string()
             } else {
-                "Esc close"
+                "Esc close".to_string()
             };
+            hint.push_str(" · j/k PgUp/PgDn scroll");
+            if back > 0 {
+                hint.push_str(&format!(" · {back} newer lines below, G follows"));
+            }
+            hint.push_str(" · ▌ stderr");
             lines.push(Line::styled(hint, muted));
         }
     }
-    frame.render_widget(Paragraph::new(lines), inner);
+    frame.render_widget(Paragraph::new(lines), body);
 }
