@@ -32,7 +32,8 @@ pub fn toplevel(dir: &Path) -> Result<PathBuf, InitError> {
     let out = git(dir, &["rev-parse", "--show-toplevel"])?;
     if !out.status.success() {
         return Err(InitError::NotARepository {
-            dir: dir.to_owned(),
+            // `.` says nothing in a message; the absolute path does.
+            dir: std::path::absolute(dir).unwrap_or_else(|_| dir.to_owned()),
             detail: stderr_line(&out.stderr),
         });
     }
