@@ -7,6 +7,7 @@
 
 pub mod checkout;
 pub mod envs;
+mod expr_values;
 pub mod remote;
 pub mod render;
 pub mod scan;

@@ -9,6 +9,8 @@ use crate::dispatch::expr;
 use crate::dispatch::workflow::{matrix_values, scalar};
 use crate::dispatch::{InputKind, InputSpec, parse_workflow};
 
+use super::expr_values;
+
 /// A file from `.github/workflows/`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct WorkflowFile {
@@ -72,7 +74,9 @@ impl ScannedWorkflow {
 }
 
 pub fn scan(file: &WorkflowFile) -> ScannedWorkflow {
-    let mut doc: Value = match serde_yaml_ng::from_str(&file.text) {
+    // serde_yaml_ng reads a byte-order mark as the start of a second document.
+    let text = file.text.strip_prefix('\u{feff}').unwrap_or(&file.text);
+    let mut doc: Value = match serde_yaml_ng::from_str(text) {
         Ok(doc) => doc,
         Err(e) => return ScannedWorkflow::unreadable(&file.file, format!("invalid YAML: {e}")),
     };
@@ -89,7 +93,7 @@ pub fn scan(file: &WorkflowFile) -> ScannedWorkflow {
     let events = events(on);
     // The dispatch reader is strict about inputs (a form built from a misread input would
     // send what GitHub rejects); here a bad input only costs the inputs, not the workflow.
-    let (dispatch_inputs, dispatch_problem) = match parse_workflow(&file.text) {
+    let (dispatch_inputs, dispatch_problem) = match parse_workflow(text) {
         Ok(spec) => (spec.dispatchable.then_some(spec.inputs), None),
         Err(e) => (
             None,
@@ -319,12 +323,8 @@ fn resolve(job_id: &str, text: &str, job: &Mapping, out: &mut ScannedWorkflow) -
         }
         names.extend(values);
     }
-    // `format('{0}-eu', ...)` leaves its template among the literals: not a name.
-    names.extend(
-        m.literals
-            .into_iter()
-            .filter(|l| !l.contains(['{', '}']) && !l.trim().is_empty()),
-    );
+    // Only literals the expression can return: `github.ref == 'refs/heads/main'` is a test.
+    names.extend(expr_values::value_literals(text));
     if names.is_empty() && unknown.is_empty() {
         unknown.push("it is only known when the job runs".into());
     }
@@ -566,6 +566,25 @@ mod tests {
              - run: curl http://localhost:8069/health\n      - uses: some/health-action@v1\n",
         );
         assert_eq!(none.environments[0].health_path, None);
+    }
+
+    #[test]
+    fn a_condition_is_not_an_environment() {
+        let w = scan_text(
+            "on: push\njobs:\n  a:\n    \
+             environment: ${{ github.ref_name == 'main' && 'Production' || 'Staging' }}\n",
+        );
+        assert_eq!(names(&w), ["Production", "Staging"]);
+    }
+
+    #[test]
+    fn a_byte_order_mark_is_not_a_second_document() {
+        let w = scan_text(
+            "\u{feff}name: x\non: workflow_dispatch\njobs:\n  a:\n    environment: dev\n",
+        );
+        assert_eq!(w.unreadable, None);
+        assert!(w.dispatch_inputs.is_some());
+        assert_eq!(names(&w), ["dev"]);
     }
 
     #[test]
