@@ -11,6 +11,7 @@ pub mod effects;
 pub mod fixtures;
 pub mod github;
 pub mod health;
+pub mod init;
 pub mod keymap;
 pub mod logging;
 pub mod model;

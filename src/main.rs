@@ -11,6 +11,7 @@ use cockpit::config::{self, Config, ConfigError};
 use cockpit::effects::{self, Backends};
 use cockpit::github::client::{ClientOptions, HttpGitHub};
 use cockpit::health::HttpProber;
+use cockpit::init::{self, InitError};
 use cockpit::notify::HttpNotifier;
 use cockpit::sim::{SimOptions, Simulator};
 use cockpit::{audit, demo, logging, status, theme, token, tui};
@@ -47,6 +48,11 @@ enum Command {
     },
     /// Parse and validate the config, print what was found (never secrets).
     CheckConfig,
+    /// Write a commented starter config from .github/workflows/ of the current git repository.
+    ///
+    /// Writes where cockpit reads its config (--config, else $COCKPIT_CONFIG, else
+    /// <config dir>/cockpit.toml); never over an existing file without --force.
+    Init(InitArgs),
     /// The audit log of mutating actions.
     Audit {
         #[command(subcommand)]
@@ -75,6 +81,22 @@ struct DemoArgs {
     /// flips an environment's health or version while you watch.
     #[arg(long, value_name = "PORT")]
     sim_port: Option<u16>,
+}
+
+#[derive(Debug, clap::Args)]
+struct InitArgs {
+    /// Replace an existing config file.
+    #[arg(long)]
+    force: bool,
+    /// Print the starter config to stdout; write nothing.
+    #[arg(long)]
+    print: bool,
+    /// The repository checkout to read (any directory inside it).
+    #[arg(long, value_name = "PATH", default_value = ".")]
+    dir: PathBuf,
+    /// The GitHub repository, instead of reading it from the `origin` remote.
+    #[arg(long, value_name = "OWNER/NAME")]
+    repo: Option<String>,
 }
 
 /// Errors the user fixes by changing their input: exit code 2.
@@ -106,6 +128,8 @@ fn main() -> ExitCode {
             if e.downcast_ref::<ConfigError>().is_some()
                 || e.downcast_ref::<UsageError>().is_some()
                 || e.downcast_ref::<token::NoToken>().is_some()
+                || e.downcast_ref::<InitError>()
+                    .is_some_and(InitError::is_usage)
             {
                 eprintln!("cockpit: {e}");
                 ExitCode::from(2)
@@ -149,6 +173,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             print!("{}", config::describe(&config, &path));
             Ok(ExitCode::SUCCESS)
         }
+        Some(Command::Init(args)) => init_config(&args, cli.config.as_deref()),
         Some(Command::Audit {
             command: AuditCommand::Verify { path },
         }) => {
@@ -195,6 +220,40 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+/// `cockpit init`: read the checkout, then print the starter config or write it where the
+/// config is looked for. Progress goes to stderr so `--print > file` holds only the config.
+fn init_config(args: &InitArgs, explicit_config: Option<&std::path::Path>) -> Result<ExitCode> {
+    let starter = init::checkout::read(&args.dir, args.repo.as_deref())?;
+    for (file, why) in starter.unreadable() {
+        eprintln!("cockpit: .github/workflows/{file} left out: {why}");
+    }
+    if args.print {
+        let text = init::render_checked(&starter, std::path::Path::new("<stdout>"))?;
+        print!("{text}");
+        eprintln!("cockpit: {}", starter.summary());
+        return Ok(ExitCode::SUCCESS);
+    }
+    let (path, origin) = config::resolve(explicit_config).ok_or(InitError::NoConfigPath)?;
+    let text = init::render_checked(&starter, &path)?;
+    let written = init::write::write_config(&path, &text, args.force)?;
+    let verb = match written {
+        init::write::Written::Created => "wrote",
+        init::write::Written::Replaced => "replaced",
+    };
+    println!("{verb} {}: {}", path.display(), starter.summary());
+    let check = match origin {
+        config::ConfigOrigin::Flag => {
+            let shown = path.to_string_lossy();
+            // Quoted so the suggestion can be pasted even when the path has spaces.
+            let quoted = shlex::try_quote(&shown).unwrap_or(shown.clone());
+            format!("cockpit check-config --config {quoted}")
+        }
+        config::ConfigOrigin::Env | config::ConfigOrigin::Default => "cockpit check-config".into(),
+    };
+    println!("next: review the lines marked TODO, then run `{check}`");
+    Ok(ExitCode::SUCCESS)
 }
 
 /// The audit log to check when no `--path` is given: `[audit] path` of the config if there is

@@ -3,7 +3,7 @@
 //! Nothing here does I/O or reads keys: the app's `update` drives [`DispatchForm`] and the
 //! view draws it (`view::dispatch_form`).
 
-mod expr;
+pub(crate) mod expr;
 pub mod form;
 pub mod workflow;
 

@@ -316,7 +316,7 @@ fn env_refs(text: &str, job: &Mapping) -> Vec<EnvRef> {
     refs
 }
 
-fn matrix_values(job: &Mapping, key: &str) -> Vec<String> {
+pub(crate) fn matrix_values(job: &Mapping, key: &str) -> Vec<String> {
     let Some(Value::Mapping(matrix)) = job
         .get("strategy")
         .and_then(|s| s.as_mapping())
@@ -340,7 +340,7 @@ fn matrix_values(job: &Mapping, key: &str) -> Vec<String> {
 
 /// A scalar as the text GitHub would see (`true`, `3`, `v1`); `None` for null and
 /// collections.
-fn scalar(v: &Value) -> Option<String> {
+pub(crate) fn scalar(v: &Value) -> Option<String> {
     match v {
         Value::String(s) => Some(s.clone()),
         Value::Bool(b) => Some(b.to_string()),
