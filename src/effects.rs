@@ -23,6 +23,8 @@ pub struct Backends {
     pub notifier: Arc<dyn Notifier>,
     pub clock: SharedClock,
     pub auditor: Auditor,
+    /// Where `:theme NAME` finds its theme.
+    pub themes: crate::theme::Catalog,
 }
 
 /// Writes the audit log around every mutation: the intent, fsynced, before the request;
