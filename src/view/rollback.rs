@@ -105,7 +105,15 @@ pub fn draw(
             let row = |k: &str, v: String| {
                 Line::from(vec![Span::styled(format!("{k:<13}"), muted), Span::raw(v)])
             };
-            lines.push(row("environment", s.environment.clone()));
+            let env_style = if protected {
+                theme.style(theme.protected).add_modifier(Modifier::BOLD)
+            } else {
+                theme.style(theme.fg)
+            };
+            lines.push(Line::from(vec![
+                Span::styled(format!("{:<13}", "environment"), muted),
+                Span::styled(s.environment.clone(), env_style),
+            ]));
             lines.push(row("host", host));
             lines.push(Line::from(vec![
                 Span::styled(format!("{:<13}", "version"), muted),
@@ -168,12 +176,12 @@ pub fn draw(
             let room = usize::from(inner.height).saturating_sub(3);
             let start = s.lines.len().saturating_sub(room);
             for (err, l) in &s.lines[start..] {
-                let style = if *err {
-                    theme.style(theme.warn)
+                // Standard error is marked, not only coloured.
+                lines.push(if *err {
+                    Line::styled(format!("⚠ {l}"), theme.style(theme.warn))
                 } else {
-                    theme.style(theme.fg)
-                };
-                lines.push(Line::styled(l.clone(), style));
+                    Line::styled(l.clone(), theme.style(theme.fg))
+                });
             }
             lines.push(Line::raw(""));
             let hint = if s.stage == Stage::Running {
