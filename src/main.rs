@@ -24,7 +24,8 @@ struct Cli {
     /// Config file (default: $COCKPIT_CONFIG, then <config dir>/cockpit.toml).
     #[arg(long, global = true, value_name = "PATH")]
     config: Option<PathBuf>,
-    /// Colour theme (overrides [ui] theme).
+    /// Colour theme: default, light, high-contrast, colorblind, or your own
+    /// <config dir>/themes/NAME.toml (overrides [ui] theme).
     #[arg(long, global = true, value_name = "NAME")]
     theme: Option<String>,
     /// Refuse every mutating action; nothing is sent.
