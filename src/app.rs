@@ -13,7 +13,7 @@ use tokio::sync::mpsc::unbounded_channel;
 use crate::effects::{self, Backends};
 use crate::model::Model;
 use crate::msg::{Cmd, Msg};
-use crate::theme::Theme;
+use crate::theme::{Catalog, Theme};
 use crate::update::update;
 use crate::view;
 
@@ -96,12 +96,8 @@ where
                         let _ = std::io::stdout().write_all(b"\x07");
                     }
                     Cmd::SetTheme(name) => {
-                        match crate::theme::resolve(&name, crate::theme::no_color_requested()) {
-                            Ok(t) => theme = t,
-                            Err(e) => {
-                                tracing::warn!(theme = %name, error = %e, "theme not switched")
-                            }
-                        }
+                        let no_color = crate::theme::no_color_requested();
+                        let _ = tx.send(switch_theme(&backends.themes, name, no_color, &mut theme));
                         dirty = true;
                     }
                     other => effects::spawn(other, &backends, &tx),
@@ -111,5 +107,69 @@ where
                 return Ok(());
             }
         }
+    }
+}
+
+/// `:theme NAME`: loads the theme (a user's file is read again, so edits show) and switches
+/// to it; a theme that does not load leaves `theme` as it was. The answer goes to `update`.
+fn switch_theme(themes: &Catalog, name: String, no_color: bool, theme: &mut Theme) -> Msg {
+    let result = if no_color {
+        Err("NO_COLOR is set: colours stay off".to_string())
+    } else {
+        match themes.load(&name) {
+            Ok(t) => {
+                *theme = t;
+                Ok(())
+            }
+            Err(e) => {
+                tracing::warn!(theme = %name, error = %e, "theme not switched");
+                Err(e.to_string())
+            }
+        }
+    };
+    Msg::ThemeSwitched { name, result }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_theme_that_loads_replaces_the_current_one() {
+        let mut theme = Theme::builtin("default").unwrap();
+        let msg = switch_theme(&Catalog::builtin_only(), "light".into(), false, &mut theme);
+        assert_eq!(theme.name, "light");
+        assert!(
+            matches!(msg, Msg::ThemeSwitched { result: Ok(()), .. }),
+            "{msg:?}"
+        );
+    }
+
+    #[test]
+    fn a_broken_user_theme_keeps_the_current_one_and_says_where() {
+        let dir = tempfile::tempdir().unwrap();
+        let text = crate::theme::BUILTIN[0]
+            .1
+            .replace("\"lightred\"", "\"reddish\"");
+        std::fs::write(dir.path().join("mine.toml"), text).unwrap();
+        let themes = Catalog::new(Some(dir.path().to_owned()));
+        let mut theme = Theme::builtin("default").unwrap();
+        let msg = switch_theme(&themes, "mine".into(), false, &mut theme);
+        assert_eq!(theme.name, "default");
+        let Msg::ThemeSwitched { result: Err(e), .. } = msg else {
+            panic!("{msg:?}")
+        };
+        assert!(e.contains("mine.toml:14:8") && e.contains("reddish"), "{e}");
+    }
+
+    #[test]
+    fn no_color_keeps_colours_off() {
+        let mut theme = Theme::no_color();
+        let msg = switch_theme(&Catalog::builtin_only(), "light".into(), true, &mut theme);
+        assert!(theme.is_no_color());
+        assert!(
+            matches!(msg, Msg::ThemeSwitched { result: Err(_), .. }),
+            "{msg:?}"
+        );
     }
 }

@@ -25,6 +25,8 @@ pub struct Backends {
     pub auditor: Auditor,
     /// Rollback runners kept from the preflight (connection opened) to the run.
     pub runners: crate::remote::RunnerPool,
+    /// Where `:theme NAME` finds its theme.
+    pub themes: crate::theme::Catalog,
 }
 
 /// Writes the audit log around every mutation: the intent, fsynced, before the request;

@@ -25,7 +25,8 @@ struct Cli {
     /// Config file (default: $COCKPIT_CONFIG, then <config dir>/cockpit.toml).
     #[arg(long, global = true, value_name = "PATH")]
     config: Option<PathBuf>,
-    /// Colour theme (overrides [ui] theme).
+    /// Colour theme: default, light, high-contrast, colorblind, or your own
+    /// <config dir>/themes/NAME.toml (overrides [ui] theme).
     #[arg(long, global = true, value_name = "NAME")]
     theme: Option<String>,
     /// Refuse every mutating action; nothing is sent.
@@ -163,13 +164,27 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             let story = demo::start_story(sim.control());
             let config = demo::config_for(&sim)?;
             let github = client(&config, None, "demo (no token)".into(), clock.clone())?;
-            run_tui((&cli.theme, cli.read_only), &config, github, &[], clock).await?;
+            run_tui(
+                (&cli.theme, cli.read_only),
+                (&config, None),
+                github,
+                &[],
+                clock,
+            )
+            .await?;
             story.abort();
             sim.shutdown();
             Ok(ExitCode::SUCCESS)
         }
         Some(Command::CheckConfig) => {
             let (path, config) = config::discover_and_load(cli.config.as_deref())?;
+            // A theme that would stop the TUI from starting fails the check too.
+            pick_theme(
+                &cli.theme,
+                &config,
+                Some(&path),
+                &theme::Catalog::from_config_dir(),
+            )?;
             print!("{}", config::describe(&config, &path));
             Ok(ExitCode::SUCCESS)
         }
@@ -207,11 +222,11 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             })
         }
         None => {
-            let (_, config) = config::discover_and_load(cli.config.as_deref())?;
+            let (path, config) = config::discover_and_load(cli.config.as_deref())?;
             let (github, token) = authed_client(&config, clock.clone())?;
             run_tui(
                 (&cli.theme, cli.read_only),
-                &config,
+                (&config, Some(&path)),
                 github,
                 &[token],
                 clock,
@@ -328,21 +343,44 @@ fn prober() -> Result<Arc<HttpProber>> {
     ))
 }
 
-fn pick_theme(flag: &Option<String>, config: &Config) -> Result<theme::Theme> {
-    let name = flag.as_deref().unwrap_or(&config.ui.theme);
-    theme::resolve(name, theme::no_color_requested()).map_err(|e| UsageError(e.to_string()).into())
+/// The theme to start with: `--theme`, else `[ui] theme`. One that is missing or does not
+/// load is bad usage (exit 2), named with where it was asked for.
+fn pick_theme(
+    flag: &Option<String>,
+    config: &Config,
+    config_path: Option<&std::path::Path>,
+    themes: &theme::Catalog,
+) -> Result<theme::Theme> {
+    let (name, asked) = match flag {
+        Some(name) => (name.as_str(), "--theme".to_string()),
+        None => {
+            let at = config_path.and_then(|path| {
+                let text = std::fs::read_to_string(path).ok()?;
+                let (line, column) = config::value_location(&text, &["ui", "theme"])?;
+                Some(format!("{}:{line}:{column}: ", path.display()))
+            });
+            (
+                config.ui.theme.as_str(),
+                format!("{}[ui] theme", at.unwrap_or_default()),
+            )
+        }
+    };
+    theme::resolve(themes, name, theme::no_color_requested())
+        .map_err(|e| UsageError(format!("{asked}: {e}")).into())
 }
 
 /// The TUI with every backend; `secrets` are kept out of the audit log.
 async fn run_tui(
     (theme_flag, read_only): (&Option<String>, bool),
-    config: &Config,
+    (config, config_path): (&Config, Option<&std::path::Path>),
     github: Arc<HttpGitHub>,
     secrets: &[String],
     clock: SharedClock,
 ) -> Result<()> {
-    let theme = pick_theme(theme_flag, config)?;
-    let model = tui::initial_model(config, read_only, clock.now());
+    let themes = theme::Catalog::from_config_dir();
+    let theme = pick_theme(theme_flag, config, config_path, &themes)?;
+    let mut model = tui::initial_model(config, read_only, clock.now());
+    model.themes = themes.names();
     let backends = Backends {
         github,
         prober: prober()?,
@@ -350,6 +388,7 @@ async fn run_tui(
         auditor: auditor(config, secrets, clock.clone()),
         clock,
         runners: Default::default(),
+        themes,
     };
     tui::run(model, theme, backends).await
 }

@@ -142,6 +142,12 @@ pub enum Msg {
         mutation: Mutation,
         result: Result<crate::github::DispatchOutcome, ApiError>,
     },
+    /// The loop tried to switch to theme `name` (`:theme`): done, or why not (the current
+    /// theme is kept).
+    ThemeSwitched {
+        name: String,
+        result: Result<(), String>,
+    },
     /// The newest audit-log entries, newest first.
     Audit(Result<Vec<crate::audit::AuditEntry>, String>),
     /// A waiting run's gate: its pending deployments and its review history.
@@ -225,7 +231,8 @@ pub enum Cmd {
     },
     Notify(Announcement),
     OpenUrl(String),
-    /// Switch to a built-in theme (the loop owns the theme; views only borrow it).
+    /// Switch to the theme of that name (the loop owns the theme and loads it; views only
+    /// borrow it). Answered by `Msg::ThemeSwitched`.
     SetTheme(String),
     Bell,
     Quit,

@@ -28,4 +28,6 @@ pub use schema::{
     DURATION_EXPECTED, EnvironmentConfig, GithubConfig, KeyBinding, MonitorConfig, NotifyConfig,
     RepoConfig, RollbackConfig, Transport, UiConfig, VersionConfig,
 };
+pub(crate) use spans::line_col;
+pub use spans::value_location;
 pub use validate::{notes, redact_url};

@@ -198,6 +198,15 @@ fn find_in_value(value: &DeValue<'_>, offset: usize, path: &mut Vec<Seg>) -> boo
     }
 }
 
+/// 1-based line and column of the value at `keys` (e.g. `["ui", "theme"]`) in config
+/// `text`, if it is there: for errors found after loading, such as a theme that does not exist.
+pub fn value_location(text: &str, keys: &[&str]) -> Option<(usize, usize)> {
+    let index = SpanIndex::parse(text).ok()?;
+    let path = keys.iter().fold(KeyPath::root(), |p, k| p.at(*k));
+    let span = index.span(&path);
+    (index.key_span(&path).is_some()).then(|| line_col(text, span.start))
+}
+
 /// 1-based line and column (in characters) of a byte offset.
 pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
     let mut offset = offset.min(text.len());
@@ -245,6 +254,14 @@ mod tests {
             index.path_at(offset).unwrap().to_string(),
             "environment[0].rollback.port"
         );
+    }
+
+    #[test]
+    fn value_location_finds_values_only() {
+        let doc = "[github]\npoll = \"10s\"\n\n[ui]\ntheme = \"mine\"\n";
+        assert_eq!(value_location(doc, &["ui", "theme"]), Some((5, 9)));
+        assert_eq!(value_location(doc, &["ui", "colour"]), None);
+        assert_eq!(value_location("", &["ui", "theme"]), None);
     }
 
     #[test]

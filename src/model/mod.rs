@@ -229,6 +229,8 @@ pub struct Model {
     pub audit: Vec<crate::audit::AuditEntry>,
     pub audit_error: Option<String>,
     pub activity_offset: usize,
+    /// Themes `:theme` may name (built-in and the user's), as found at startup.
+    pub themes: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -282,6 +284,10 @@ impl Model {
             audit: Vec::new(),
             audit_error: None,
             activity_offset: 0,
+            themes: crate::theme::Theme::builtin_names()
+                .into_iter()
+                .map(String::from)
+                .collect(),
         }
     }
 

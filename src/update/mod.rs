@@ -232,6 +232,18 @@ pub fn update(m: &mut Model, msg: Msg, now: DateTime<Utc>) -> Vec<Cmd> {
             cmds.extend(on_tick(m, now));
             cmds
         }
+        Msg::ThemeSwitched { name, result } => {
+            match result {
+                Ok(()) => flash(m, Level::Info, format!("theme: {name}"), now),
+                Err(e) => flash(
+                    m,
+                    Level::Error,
+                    format!("theme {name} not loaded: {e}"),
+                    now,
+                ),
+            }
+            Vec::new()
+        }
         Msg::Audit(result) => {
             match result {
                 Ok(entries) => {

@@ -4,11 +4,10 @@
 use chrono::{DateTime, Utc};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
-use super::{ask_mutation_for, dispatch, envs, flash, gates, on_action, open_run, rollback};
-use crate::model::{Level, Model, PaletteState, RunEntry, Screen};
+use super::{ask_mutation_for, dispatch, envs, gates, on_action, open_run, rollback};
+use crate::model::{Model, PaletteState, RunEntry, Screen};
 use crate::msg::{Action, Cmd, MutationKind};
 use crate::palette::{Candidates, Command, complete, parse};
-use crate::theme::Theme;
 
 pub(super) fn on_key(m: &mut Model, key: KeyEvent, now: DateTime<Utc>) -> Vec<Cmd> {
     let Some(p) = m.palette.as_mut() else {
@@ -99,10 +98,7 @@ fn candidates(m: &Model) -> Candidates {
     let mut c = Candidates {
         run_ids: runs.iter().map(|e| e.run.id.to_string()).collect(),
         envs: m.envs.iter().map(|e| e.name.clone()).collect(),
-        themes: Theme::builtin_names()
-            .into_iter()
-            .map(String::from)
-            .collect(),
+        themes: m.themes.clone(),
         ..Candidates::default()
     };
     for e in &m.runs {
@@ -208,13 +204,13 @@ fn run_line(m: &mut Model, line: &str, now: DateTime<Utc>) -> Vec<Cmd> {
             };
             ask_mutation_for(m, &entry, kind, now)
         }
+        // The loop loads the file and answers with `Msg::ThemeSwitched`.
         Command::Theme { name } => {
-            if Theme::builtin_names().contains(&name.as_str()) {
+            if m.themes.contains(&name) {
                 m.palette = None;
-                flash(m, Level::Info, format!("theme: {name}"), now);
                 vec![Cmd::SetTheme(name)]
             } else {
-                let names = Theme::builtin_names().join(", ");
+                let names = m.themes.join(", ");
                 fail(m, format!("no theme {name:?}; themes: {names}"))
             }
         }

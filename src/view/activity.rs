@@ -25,7 +25,7 @@ impl Item<'_> {
     }
 }
 
-fn action_line<'a>(a: &'a AuditEntry, theme: &Theme) -> Vec<Span<'a>> {
+fn action_line<'a>(m: &Model, a: &'a AuditEntry, theme: &Theme) -> Vec<Span<'a>> {
     let r = &a.record;
     let color = match r.outcome {
         Outcome::Ok => theme.ok,
@@ -37,14 +37,15 @@ fn action_line<'a>(a: &'a AuditEntry, theme: &Theme) -> Vec<Span<'a>> {
     if let Some(t) = &r.target {
         text.push_str(&format!(" {t}"));
     }
-    if let Some(env) = &r.environment {
-        text.push_str(&format!(" → {env}"));
-    }
-    text.push_str(&format!(" ({})", r.repo));
     let mut spans = vec![
-        Span::styled(format!("{:<7}", r.outcome.as_str()), theme.style(color)),
+        Span::styled(format!("{:<8}", r.outcome.as_str()), theme.style(color)),
         Span::raw(text),
     ];
+    if let Some(env) = &r.environment {
+        spans.push(Span::raw(" → "));
+        spans.push(super::protected::env_name(m, env, theme));
+    }
+    spans.push(Span::raw(format!(" ({})", r.repo)));
     if let Some(c) = &r.comment {
         spans.push(Span::styled(format!("  “{c}”"), theme.style(theme.muted)));
     }
@@ -90,10 +91,13 @@ pub fn draw(frame: &mut Frame, area: Rect, m: &Model, theme: &Theme) {
                     Level::Warn => theme.warn,
                     Level::Error => theme.fail,
                 };
-                spans.push(Span::styled("event  ", theme.style(theme.muted)));
-                spans.push(Span::styled(e.text.clone(), theme.style(color)));
+                spans.push(Span::styled("event   ", theme.style(theme.muted)));
+                spans.push(Span::styled(
+                    format!("{}{}", super::fmt::level_symbol(e.level), e.text),
+                    theme.style(color),
+                ));
             }
-            Item::Action(a) => spans.extend(action_line(a, theme)),
+            Item::Action(a) => spans.extend(action_line(m, a, theme)),
         }
         lines.push(Line::from(spans));
     }

@@ -3,7 +3,7 @@
 use chrono::{DateTime, Local, Utc};
 use ratatui::Frame;
 use ratatui::layout::Rect;
-use ratatui::style::{Modifier, Style};
+use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
@@ -35,7 +35,7 @@ pub fn header(frame: &mut Frame, area: Rect, m: &Model, theme: &Theme, now: Date
         let n = m.gates.len();
         spans.push(Span::styled(
             format!("⏸ {n} gate{} (3)", if n == 1 { "" } else { "s" }),
-            base.fg(theme.warn).add_modifier(Modifier::BOLD),
+            theme.header_badge(),
         ));
     }
     if let Some(rate) = &m.rate {
@@ -67,13 +67,7 @@ pub fn header(frame: &mut Frame, area: Rect, m: &Model, theme: &Theme, now: Date
     }
     if m.is_stale(now) {
         spans.push(sep);
-        spans.push(Span::styled(
-            " STALE ",
-            Style::default()
-                .fg(theme.header_fg)
-                .bg(theme.warn)
-                .add_modifier(Modifier::BOLD | Modifier::REVERSED),
-        ));
+        spans.push(Span::styled(" STALE ", theme.header_badge()));
         if let Some(err) = m.last_error() {
             spans.push(Span::styled(format!(" {err}"), base));
         }
@@ -101,7 +95,10 @@ pub fn footer(frame: &mut Frame, area: Rect, m: &Model, theme: &Theme) {
             Level::Warn => theme.warn,
             Level::Error => theme.fail,
         };
-        Line::from(Span::styled(flash.text.clone(), theme.style(color)))
+        Line::from(Span::styled(
+            format!("{}{}", fmt::level_symbol(flash.level), flash.text),
+            theme.style(color),
+        ))
     } else {
         let ctx = match m.screen {
             Screen::Runs => Context::Runs,

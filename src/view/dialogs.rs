@@ -48,18 +48,19 @@ pub fn draw(frame: &mut Frame, m: &Model, theme: &Theme) {
             let envs = mutation
                 .review
                 .as_ref()
-                .map(|r| r.environments.join(", "))
+                .map(|r| r.environments.clone())
                 .unwrap_or_default();
+            let mut head = vec![
+                Span::raw(format!("{} ", capitalise(mutation.kind.verb()))),
+                Span::styled(
+                    mutation.label.clone(),
+                    theme.style(theme.accent).add_modifier(Modifier::BOLD),
+                ),
+                Span::raw(format!(" ({}) → ", mutation.repo)),
+            ];
+            head.extend(super::protected::env_names(m, &envs, theme));
             let mut lines = vec![
-                Line::from(vec![
-                    Span::raw(format!("{} ", capitalise(mutation.kind.verb()))),
-                    Span::styled(
-                        mutation.label.clone(),
-                        theme.style(theme.accent).add_modifier(Modifier::BOLD),
-                    ),
-                    Span::raw(format!(" ({}) → ", mutation.repo)),
-                    Span::styled(envs, theme.style(theme.protected)),
-                ]),
+                Line::from(head),
                 Line::raw(""),
                 Line::styled("Comment (GitHub requires one):", theme.style(theme.muted)),
                 Line::from(vec![
@@ -172,6 +173,7 @@ fn help(frame: &mut Frame, m: &Model, theme: &Theme) {
     let block = Block::bordered()
         .border_type(BorderType::Rounded)
         .title(" Help — keys ")
+        .style(theme.base())
         .border_style(theme.style(theme.accent));
     let inner = block.inner(outer);
     frame.render_widget(block, outer);
@@ -189,6 +191,7 @@ fn popup(frame: &mut Frame, theme: &Theme, title: &str, lines: Vec<Line>, width:
     let block = Block::bordered()
         .border_type(BorderType::Rounded)
         .title(title)
+        .style(theme.base())
         .border_style(theme.style(theme.accent));
     frame.render_widget(
         Paragraph::new(lines)
@@ -218,12 +221,19 @@ fn phrase(frame: &mut Frame, p: &crate::model::PhraseDialog, theme: &Theme) {
         .as_ref()
         .map(|r| r.comment.clone())
         .unwrap_or_default();
-    let typed_style = if p.matches() {
-        theme.style(theme.ok).add_modifier(bold)
+    // Whether the text matches, said in words as well as colour.
+    let (typed_style, match_note) = if p.matches() {
+        (
+            theme.style(theme.ok).add_modifier(bold),
+            Span::styled("  ✓ matches", theme.style(theme.ok)),
+        )
     } else if p.phrase.starts_with(&p.typed) {
-        theme.style(theme.fg)
+        (theme.style(theme.fg), Span::raw(""))
     } else {
-        theme.style(theme.fail)
+        (
+            theme.style(theme.fail),
+            Span::styled("  ✗ differs from the phrase", theme.style(theme.fail)),
+        )
     };
     let button = if p.matches() {
         Span::styled(
@@ -277,6 +287,7 @@ fn phrase(frame: &mut Frame, p: &crate::model::PhraseDialog, theme: &Theme) {
         Line::from(vec![
             Span::styled(format!("> {}", p.typed), typed_style),
             Span::styled("▏", theme.style(theme.accent)),
+            match_note,
         ]),
         Line::raw(""),
         Line::from(button),
@@ -288,6 +299,7 @@ fn phrase(frame: &mut Frame, p: &crate::model::PhraseDialog, theme: &Theme) {
     let block = Block::bordered()
         .border_type(BorderType::Double)
         .title(title)
+        .style(theme.base())
         .border_style(theme.style(theme.protected).add_modifier(bold));
     frame.render_widget(Paragraph::new(lines).block(block), area);
 }

@@ -88,6 +88,7 @@ pub fn draw(f: &mut Frame, area: Rect, form: &DispatchForm, theme: &Theme) {
         .border_type(BorderType::Rounded)
         .title(title)
         .padding(Padding::horizontal(1))
+        .style(theme.base())
         .border_style(theme.style(theme.accent));
     let more_above = offset > 0;
     let more_below = offset + shown < field_lines;

@@ -86,9 +86,14 @@ fn pane_block<'a>(env: &EnvState, selected: bool, theme: &Theme) -> Block<'a> {
     } else {
         theme.muted
     };
+    let name_colour = if env.protected {
+        theme.protected
+    } else {
+        theme.fg
+    };
     let mut title = vec![Span::styled(
         format!(" {} ", env.name),
-        theme.style(theme.fg).add_modifier(Modifier::BOLD),
+        theme.style(name_colour).add_modifier(Modifier::BOLD),
     )];
     if env.protected {
         title.push(Span::styled(

@@ -4,6 +4,7 @@ use chrono::{DateTime, Utc};
 use ratatui::style::Color;
 
 use crate::github::models::{Conclusion, RunStatus};
+use crate::model::Level;
 use crate::theme::Theme;
 
 const SPINNER: [&str; 10] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
@@ -38,6 +39,15 @@ pub fn status_symbol(
         }
         (Some(RunStatus::Completed), None) => ("●", theme.muted),
         (Some(RunStatus::Unknown), _) | (None, None) => ("?", theme.muted),
+    }
+}
+
+/// How a message's level reads without colour: a symbol before warnings and errors.
+pub fn level_symbol(level: Level) -> &'static str {
+    match level {
+        Level::Info => "",
+        Level::Warn => "⚠ ",
+        Level::Error => "✗ ",
     }
 }
 

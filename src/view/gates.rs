@@ -6,9 +6,10 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Paragraph, Row, Table, Wrap};
+use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, Table, Wrap};
 
 use super::fmt;
+use super::protected::{env_name, env_names};
 use crate::model::gates::GateState;
 use crate::model::{Model, RunEntry};
 use crate::theme::Theme;
@@ -77,9 +78,9 @@ pub fn draw(frame: &mut Frame, area: Rect, m: &Model, theme: &Theme, now: DateTi
             .and_then(|e| e.run.head_branch.clone())
             .unwrap_or_default();
         let envs = if g.data.is_none() {
-            "reading…".to_string()
+            Line::raw("reading…")
         } else {
-            g.environments().join(", ")
+            Line::from(env_names(m, &g.environments(), theme))
         };
         let (you, you_style) = match g.can_approve() {
             Some(true) => ("can approve", theme.style(theme.ok)),
@@ -94,12 +95,12 @@ pub fn draw(frame: &mut Frame, area: Rect, m: &Model, theme: &Theme, now: DateTi
             style = theme.selected();
         }
         Row::new(vec![
-            Span::raw(format!("{marker}{name}")),
-            Span::raw(git_ref),
-            Span::styled(envs, theme.style(theme.protected)),
-            Span::raw(reviewers(g)),
-            Span::raw(timer(g, now)),
-            Span::styled(you, you_style),
+            Cell::from(format!("{marker}{name}")),
+            Cell::from(git_ref),
+            Cell::from(envs),
+            Cell::from(reviewers(g)),
+            Cell::from(timer(g, now)),
+            Cell::from(Span::styled(you, you_style)),
         ])
         .style(style)
     });
@@ -132,12 +133,9 @@ fn details<'a>(m: &'a Model, g: &'a GateState, theme: &Theme, now: DateTime<Utc>
             .and_then(|e| e.version.value.clone())
             .unwrap_or_else(|| "?".into());
         let mut spans = vec![
-            Span::styled(
-                format!("{name}: "),
-                theme.style(theme.protected).add_modifier(Modifier::BOLD),
-            ),
+            env_name(m, &name, theme),
             Span::raw(format!(
-                "{live} → {}",
+                ": {live} → {}",
                 next.clone().unwrap_or_else(|| "?".into())
             )),
         ];

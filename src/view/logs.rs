@@ -57,8 +57,11 @@ pub fn draw(frame: &mut Frame, area: Rect, m: &Model, theme: &Theme) {
             } else {
                 theme.style(theme.fg)
             };
+            // Error lines are marked in the gutter too, not only coloured.
+            let mark = if text.is_error(i) { "✗ " } else { "  " };
             let line = Line::from(vec![
                 Span::styled(format!("{:>gutter$} ", i + 1), muted),
+                Span::styled(mark, theme.style(theme.fail)),
                 Span::styled(content.into_owned(), style),
             ]);
             if i == log.cursor {

@@ -11,12 +11,14 @@ pub mod fmt;
 mod gates;
 mod logs;
 mod palette;
+mod protected;
 mod rollback;
 mod runs;
 
 use chrono::{DateTime, Utc};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout};
+use ratatui::widgets::Block;
 
 use crate::model::{Model, Screen};
 use crate::theme::Theme;
@@ -28,6 +30,8 @@ pub fn draw(frame: &mut Frame, m: &Model, theme: &Theme, now: DateTime<Utc>) {
         Constraint::Length(1),
     ])
     .areas(frame.area());
+    // The theme's background under everything (a no-op for themes that keep the terminal's).
+    frame.render_widget(Block::new().style(theme.base()), frame.area());
     chrome::header(frame, header, m, theme, now);
     match m.screen {
         Screen::Runs => runs::draw(frame, body, m, theme, now),

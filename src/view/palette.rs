@@ -30,7 +30,7 @@ pub fn footer_line(p: &PaletteState, theme: &Theme) -> Line<'static> {
 pub fn popup(frame: &mut Frame, footer: Rect, m: &Model, p: &PaletteState, theme: &Theme) {
     let lines: Vec<Line> = if let Some(err) = &p.error {
         vec![Line::from(Span::styled(
-            err.clone(),
+            format!("✗ {err}"),
             theme.style(theme.fail),
         ))]
     } else if let Some(c) = p.completion.as_ref().filter(|c| !c.options.is_empty()) {
@@ -95,6 +95,7 @@ pub fn popup(frame: &mut Frame, footer: Rect, m: &Model, p: &PaletteState, theme
     frame.render_widget(Clear, area);
     let block = Block::bordered()
         .border_type(BorderType::Rounded)
+        .style(theme.base())
         .border_style(theme.style(theme.accent));
     frame.render_widget(Paragraph::new(lines).block(block), area);
 }

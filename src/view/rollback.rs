@@ -130,7 +130,15 @@ pub fn draw(
             let row = |k: &str, v: String| {
                 Line::from(vec![Span::styled(format!("{k:<13}"), muted), Span::raw(v)])
             };
-            lines.push(row("environment", s.environment.clone()));
+            let env_style = if protected {
+                theme.style(theme.protected).add_modifier(Modifier::BOLD)
+            } else {
+                theme.style(theme.fg)
+            };
+            lines.push(Line::from(vec![
+                Span::styled(format!("{:<13}", "environment"), muted),
+                Span::styled(s.environment.clone(), env_style),
+            ]));
             let link = match &s.link {
                 Link::Local => Span::raw(""),
                 Link::Connecting => Span::styled("  ◌ connecting…", theme.style(theme.running)),
