@@ -108,6 +108,20 @@ pub(crate) async fn handle(State(sh): State<Arc<Shared>>, req: Request) -> Respo
         return out.into_response();
     }
     let host_path = path.starts_with("/_env/") || path.starts_with("/_logs/");
+    let api_path = if host_path {
+        None
+    } else {
+        match sh.api_path(&path) {
+            Some(p) => Some(p.to_string()),
+            // Outside the API prefix (GitHub Enterprise's web UI would answer here): no JSON,
+            // no rate limit, no fault.
+            None => {
+                let out = Out::text(404, "Not Found\n".into());
+                sh.set_status(idx, out.status);
+                return out.into_response();
+            }
+        }
+    };
     let fault = {
         let mut g = sh.lock();
         faults::take(
@@ -129,20 +143,20 @@ pub(crate) async fn handle(State(sh): State<Arc<Shared>>, req: Request) -> Respo
             return out.into_response();
         }
     }
-    let mut out = if host_path {
-        host::serve(&sh, &path).await
-    } else {
+    let mut out = if let Some(api_path) = api_path {
         let auth = hdr("authorization");
         let inm = hdr("if-none-match");
         api(
             &sh,
             &parts.method,
-            &path,
+            &api_path,
             query.as_deref(),
             auth.as_deref(),
             inm.as_deref(),
             body.as_ref(),
         )
+    } else {
+        host::serve(&sh, &path).await
     };
     if malformed {
         out.status = 200;
@@ -222,7 +236,7 @@ fn api(
         body,
         user: VIEWER,
     };
-    let reply = routes::route(&mut g, &cx, &req);
+    let reply = routes::route(&mut g, &cx, sh.second.as_ref(), &req);
     let mut out = match &reply.payload {
         Payload::Json(v) => Out::json(reply.status, v),
         Payload::Empty => Out::new(reply.status),
