@@ -109,10 +109,10 @@ pub(super) fn on_spec(
         flash(m, Level::Warn, text, now);
         return;
     }
-    let known: Vec<String> = m.envs.iter().map(|e| e.name.clone()).collect();
-    let protected: Vec<String> = m
-        .envs
-        .iter()
+    // Only this repo's environments: another repo's `production` is not this one.
+    let own = || m.envs.iter().filter(|e| e.repo.eq_ignore_ascii_case(&repo));
+    let known: Vec<String> = own().map(|e| e.name.clone()).collect();
+    let protected: Vec<String> = own()
         .filter(|e| e.protected)
         .map(|e| e.name.clone())
         .collect();
@@ -199,7 +199,8 @@ fn confirm(m: &mut Model, form: &DispatchForm, inputs: serde_json::Map<String, s
     let protected = form.protected_targets();
     let env = protected
         .first()
-        .and_then(|name| m.envs.iter().find(|e| &e.name == name));
+        .and_then(|name| m.env_of(&mutation.repo, name))
+        .and_then(|i| m.envs.get(i));
     match (protected.first(), env) {
         (Some(name), env) => {
             let phrase = env

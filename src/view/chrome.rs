@@ -27,7 +27,7 @@ pub fn header(frame: &mut Frame, area: Rect, m: &Model, theme: &Theme, now: Date
         if env.health() == crate::health::Health::Down {
             style = style.add_modifier(Modifier::BOLD | Modifier::REVERSED);
         }
-        spans.push(Span::styled(format!("  {} {sym}", env.name), style));
+        spans.push(Span::styled(format!("  {} {sym}", m.env_label(env)), style));
     }
     // Gates waiting for someone: on every view, so nobody waits on an unseen approval.
     if !m.gates.is_empty() {
