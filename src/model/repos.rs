@@ -49,6 +49,20 @@ impl Model {
         self.repos.len() > 1
     }
 
+    /// The repos as the header names them: `acme/shop`, `acme: shop, payments` when they
+    /// share an owner, else every `owner/name`.
+    pub fn repos_title(&self) -> String {
+        match self.repos.as_slice() {
+            [one] => one.clone(),
+            [first, ..] if self.repo_label(first) != first => {
+                let owner = first.split_once('/').map_or("", |(o, _)| o);
+                let names: Vec<&str> = self.repos.iter().map(|r| self.repo_label(r)).collect();
+                format!("{owner}: {}", names.join(", "))
+            }
+            all => all.join(", "),
+        }
+    }
+
     /// How a repo is shown in lists: the name without the owner (`payments`) when every
     /// configured repo has the same owner, else the full `owner/name`.
     pub fn repo_label<'a>(&self, repo: &'a str) -> &'a str {
@@ -186,11 +200,14 @@ mod tests {
     fn repo_labels_drop_a_shared_owner_only() {
         let m = model(&["acme/shop", "acme/payments"], &[]);
         assert_eq!(m.repo_label("acme/payments"), "payments");
+        assert_eq!(m.repos_title(), "acme: shop, payments");
         let m = model(&["acme/shop", "beta/shop"], &[]);
         assert_eq!(m.repo_label("beta/shop"), "beta/shop");
+        assert_eq!(m.repos_title(), "acme/shop, beta/shop");
         let m = model(&["acme/shop"], &[]);
         assert!(!m.many_repos());
         assert_eq!(m.repo_label("acme/shop"), "shop");
+        assert_eq!(m.repos_title(), "acme/shop");
     }
 
     #[test]
