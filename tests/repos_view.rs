@@ -373,3 +373,73 @@ fn palette_names_an_environment_by_repo_when_the_name_is_shared() {
     press(&mut m, KeyCode::Enter);
     assert_eq!(m.env_selected, 1);
 }
+
+fn palette(m: &mut Model, line: &str) -> Vec<Cmd> {
+    press(m, KeyCode::Char(':'));
+    typed(m, line);
+    press(m, KeyCode::Enter)
+}
+
+fn load(repo: &str, workflow: &str, git_ref: &str) -> Cmd {
+    Cmd::LoadDispatch {
+        repo: repo.into(),
+        workflow: workflow.into(),
+        git_ref: git_ref.into(),
+        preset: vec![],
+    }
+}
+
+#[test]
+fn palette_dispatch_takes_a_repo_before_the_workflow() {
+    let mut m = model();
+    // Plain: the repo with the newest run of the workflow (payments' CI #89, just now).
+    assert_eq!(
+        palette(&mut m, "dispatch ci.yml"),
+        [load("acme/payments", "ci.yml", "main")]
+    );
+    assert_eq!(
+        palette(&mut m, "dispatch shop:ci.yml v1.4.0"),
+        [load("acme/shop", "ci.yml", "v1.4.0")]
+    );
+    assert_eq!(
+        palette(&mut m, "dispatch acme/payments:ci.yml"),
+        [load("acme/payments", "ci.yml", "main")]
+    );
+}
+
+#[test]
+fn a_dispatch_form_knows_only_its_own_repo_environments() {
+    let yaml = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/workflows/deploy-production.yml"),
+    )
+    .unwrap();
+    let spec = cockpit::dispatch::parse_workflow(&yaml).unwrap();
+    let mut m = model();
+    let spec_for = |repo: &str| Msg::DispatchSpec {
+        repo: repo.into(),
+        workflow: "deploy-production.yml".into(),
+        git_ref: "main".into(),
+        preset: vec![("version".into(), "v2.8.0".into())],
+        result: Ok(spec.clone()),
+    };
+    update(&mut m, spec_for("acme/payments"), t0());
+    assert!(matches!(m.dialog, Some(Dialog::Dispatch(_))));
+    press(&mut m, KeyCode::Enter);
+    let Some(Dialog::Phrase(p)) = &m.dialog else {
+        panic!("payments' production is protected: {:?}", m.dialog)
+    };
+    assert_eq!(p.phrase, "payments to production");
+    assert_eq!(p.live, None, "not the shop's live version");
+    assert_eq!(p.mutation.repo, "acme/payments");
+    press(&mut m, KeyCode::Esc);
+
+    // The same file in the shop: the shop's production, its phrase and live version.
+    update(&mut m, spec_for("acme/shop"), t0());
+    press(&mut m, KeyCode::Enter);
+    let Some(Dialog::Phrase(p)) = &m.dialog else {
+        panic!("shop's production is protected: {:?}", m.dialog)
+    };
+    assert_eq!(p.phrase, "production v2.8.0");
+    assert_eq!(p.live.as_deref(), Some("v1.3.2"));
+}

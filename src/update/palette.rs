@@ -231,7 +231,7 @@ fn run_line(m: &mut Model, line: &str, now: DateTime<Utc>) -> Vec<Cmd> {
             git_ref,
             inputs,
         } => {
-            let (repo, default_ref) = dispatch::defaults_for(m, &workflow);
+            let (repo, workflow, default_ref) = dispatch::defaults_for(m, &workflow);
             m.palette = None;
             dispatch::ask(
                 m,
