@@ -360,3 +360,106 @@ async fn the_cockpit_lists_opens_logs_approves_and_dispatches_under_the_prefix()
     }
     assert!(reqs.iter().any(|r| r.path.starts_with("/_logs/jobs/")));
 }
+
+/// GitHub Enterprise's default: API rate limiting off. No `x-ratelimit-*` headers, and
+/// `/rate_limit` is a 404 — cockpit shows no quota and carries on, nothing is stretched.
+#[tokio::test]
+async fn with_rate_limiting_off_there_is_no_quota_and_nothing_breaks() {
+    let clock = ManualClock::new(t0());
+    let mut opts = SimOptions::new(Arc::new(clock.clone()));
+    opts.api_prefix = PREFIX.into();
+    opts.rate_limiting_disabled = true;
+    opts.require_token = Some(TOKEN.into());
+    let sim = Simulator::start(opts).await.unwrap();
+    let gh = client(&sim.api_url(), &clock);
+    assert!(
+        !gh.list_runs(REPO, None, None)
+            .await
+            .unwrap()
+            .value
+            .is_empty()
+    );
+    assert_eq!(gh.last_rate(), None);
+    let err = gh.rate_limit().await.unwrap_err();
+    assert!(matches!(err, ApiError::NotFound { .. }), "{err:?}");
+
+    let mut h = Harness::start_with_sim(
+        HarnessOptions {
+            environments: true,
+            require_token: Some(TOKEN.into()),
+            token: Some(TOKEN.into()),
+            ..HarnessOptions::default()
+        },
+        |o| {
+            o.api_prefix = PREFIX.into();
+            o.rate_limiting_disabled = true;
+        },
+    )
+    .await;
+    h.run_for(Duration::from_secs(20)).await;
+    assert!(h.run_ids().contains(&9004));
+    assert!(h.model.last_error().is_none(), "{:?}", h.model.last_error());
+    assert_eq!(h.model.rate, None);
+    assert_eq!(h.model.rate_wait, None);
+    // Active runs are listed every `active_poll` (2 s), unstretched.
+    let lists = github_requests(&h.sim)
+        .iter()
+        .filter(|r| r.path == "/api/v3/repos/acme/shop/actions/runs")
+        .count();
+    assert!((9..=12).contains(&lists), "{lists} lists in 20 s");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn status_on_an_enterprise_server_without_rate_limiting() {
+    let mut opts = SimOptions::new(Arc::new(cockpit::clock::SystemClock));
+    opts.api_prefix = PREFIX.into();
+    opts.rate_limiting_disabled = true;
+    opts.require_token = Some(TOKEN.into());
+    let sim = Simulator::start(opts).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("cockpit.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "[github]\napi_url = \"{}\"\n\n[[repo]]\nname = \"{REPO}\"\n",
+            sim.api_url()
+        ),
+    )
+    .unwrap();
+    let home = dir.path().to_owned();
+    let out = tokio::task::spawn_blocking(move || {
+        std::process::Command::new(env!("CARGO_BIN_EXE_cockpit"))
+            .arg("--config")
+            .arg(&config)
+            .args(["status", "--json"])
+            .env("XDG_STATE_HOME", home.join("state"))
+            .env("XDG_CONFIG_HOME", home.join("config"))
+            .env("GH_TOKEN", TOKEN)
+            .env_remove("GITHUB_TOKEN")
+            .output()
+            .unwrap()
+    })
+    .await
+    .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["rate_limit"], serde_json::Value::Null);
+    assert_eq!(report["errors"], serde_json::json!([]));
+    assert!(
+        report["runs"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r["id"] == 9004)
+    );
+    assert_eq!(report["gates"][0]["run_id"], 9004);
+    assert!(
+        sim.requests()
+            .iter()
+            .all(|r| r.path.starts_with("/api/v3/"))
+    );
+}

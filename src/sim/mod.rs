@@ -90,6 +90,10 @@ pub struct SimOptions {
     /// four runs of the same workflow files, one of them waiting on its `production` gate.
     /// Off by default so the counts of requests the tests pin stay the same.
     pub second_repo: Option<String>,
+    /// Answer like GitHub Enterprise Server with API rate limiting off (its default): no
+    /// `x-ratelimit-*` headers, no primary limit, and `GET /rate_limit` is
+    /// `404 {"message":"Rate limiting is not enabled."}`. Injected faults still answer as set.
+    pub rate_limiting_disabled: bool,
 }
 
 impl SimOptions {
@@ -102,6 +106,7 @@ impl SimOptions {
             legacy_dispatch: false,
             api_prefix: String::new(),
             second_repo: None,
+            rate_limiting_disabled: false,
         }
     }
 }
@@ -118,6 +123,7 @@ impl fmt::Debug for SimOptions {
             .field("legacy_dispatch", &self.legacy_dispatch)
             .field("api_prefix", &self.api_prefix)
             .field("second_repo", &self.second_repo)
+            .field("rate_limiting_disabled", &self.rate_limiting_disabled)
             .finish_non_exhaustive()
     }
 }

@@ -146,7 +146,7 @@ pub(crate) async fn handle(State(sh): State<Arc<Shared>>, req: Request) -> Respo
     let mut out = if let Some(api_path) = api_path {
         let auth = hdr("authorization");
         let inm = hdr("if-none-match");
-        api(
+        let out = api(
             &sh,
             &parts.method,
             &api_path,
@@ -154,7 +154,8 @@ pub(crate) async fn handle(State(sh): State<Arc<Shared>>, req: Request) -> Respo
             auth.as_deref(),
             inm.as_deref(),
             body.as_ref(),
-        )
+        );
+        strip_rate_headers(&sh, out)
     } else {
         host::serve(&sh, &path).await
     };
@@ -167,6 +168,14 @@ pub(crate) async fn handle(State(sh): State<Arc<Shared>>, req: Request) -> Respo
     }
     sh.set_status(idx, out.status);
     out.into_response()
+}
+
+/// With rate limiting off, GitHub Enterprise sends no `x-ratelimit-*` headers at all.
+fn strip_rate_headers(sh: &Shared, mut out: Out) -> Out {
+    if sh.rate_limiting_disabled {
+        out.headers.retain(|(k, _)| !k.starts_with("x-ratelimit-"));
+    }
+    out
 }
 
 fn rate_headers(out: Out, inner: &Inner) -> Out {
@@ -216,7 +225,15 @@ fn api(
         return github_headers(rate_headers(out, &g), n);
     }
     let is_rate = path == "/rate_limit";
-    if g.quota.remaining() == 0 && !is_rate {
+    if sh.rate_limiting_disabled {
+        if is_rate && *method == Method::GET {
+            let out = Out::json(
+                404,
+                &json!({ "message": "Rate limiting is not enabled.", "documentation_url": DOCS }),
+            );
+            return github_headers(out, n);
+        }
+    } else if g.quota.remaining() == 0 && !is_rate {
         let out = Out::json(
             403,
             &json!({ "message": faults::PRIMARY_MESSAGE, "documentation_url": faults::PRIMARY_DOCS }),

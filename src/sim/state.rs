@@ -89,6 +89,8 @@ pub(crate) struct Shared {
     pub second: Option<RepoName>,
     /// `SimOptions::legacy_dispatch`
     pub legacy_dispatch: bool,
+    /// `SimOptions::rate_limiting_disabled`
+    pub rate_limiting_disabled: bool,
     inner: Mutex<Inner>,
 }
 
@@ -115,6 +117,7 @@ impl Shared {
             owner: main.owner,
             repo: main.repo,
             legacy_dispatch: opts.legacy_dispatch,
+            rate_limiting_disabled: opts.rate_limiting_disabled,
             inner: Mutex::new(Inner {
                 world: World::new(),
                 second: second.as_ref().map(|_| World::payments()),
