@@ -2,7 +2,8 @@
 //! API for one repository (default `acme/shop`) and plays a scripted release story driven by
 //! an injected clock, plus the environments' health/version endpoints and a log host.
 //! Optionally a second repository with a smaller story (`SimOptions::second_repo`), and the
-//! API under a path prefix like GitHub Enterprise Server's `/api/v3` (`SimOptions::api_prefix`).
+//! API under a path prefix like GitHub Enterprise Server's `/api/v3` (`SimOptions::api_prefix`),
+//! with its rate limiting off (`SimOptions::rate_limiting_disabled`).
 //! Used by `cockpit demo` and by the integration tests. It deliberately does not use cockpit's
 //! own GitHub models, so it checks them rather than mirrors them.
 //!
