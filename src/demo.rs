@@ -109,10 +109,11 @@ echo 'worker 3: slow to start' >&2; sleep 1; echo \"now serving $1\"";
 /// and a one-minute cutover window.
 pub fn config_for(sim: &Simulator) -> Result<Config, config::ConfigError> {
     let base = sim.base_url();
+    let api_url = sim.api_url();
     let text = format!(
         r#"
 [github]
-api_url = "{base}"
+api_url = "{api_url}"
 poll = "10s"
 active_poll = "2s"
 

@@ -7,6 +7,7 @@ use serde::Serialize;
 
 use crate::config::Config;
 use crate::github::GitHub;
+use crate::github::models::RunStatus;
 use crate::health::{Health, Prober, overall};
 use crate::model::runs::status_word;
 use crate::model::{RunEntry, SourceKey};
@@ -17,11 +18,25 @@ pub struct StatusReport {
     pub generated_at: DateTime<Utc>,
     pub rate_limit: Option<RateJson>,
     pub runs: Vec<RunJson>,
-    /// Filled by the gates issue; empty until then.
-    pub gates: Vec<serde_json::Value>,
+    /// One per waiting run and environment it waits on.
+    pub gates: Vec<GateJson>,
     pub environments: Vec<EnvJson>,
     /// Sources that could not be fetched (the report is partial when non-empty).
     pub errors: Vec<String>,
+}
+
+/// A run waiting on an environment's protection rules.
+#[derive(Debug, Serialize)]
+pub struct GateJson {
+    pub repo: String,
+    pub run_id: u64,
+    pub environment: Option<String>,
+    pub environment_id: Option<u64>,
+    /// Whether the token's user may review it.
+    pub can_approve: bool,
+    /// Minutes.
+    pub wait_timer: u64,
+    pub reviewers: Vec<String>,
 }
 
 /// One environment after a single probe of each check. With one sample there are no
@@ -29,6 +44,8 @@ pub struct StatusReport {
 #[derive(Debug, Serialize)]
 pub struct EnvJson {
     pub name: String,
+    /// The repo it belongs to (`owner/name`): names are unique per repo only.
+    pub repo: String,
     pub protected: bool,
     pub version: Option<String>,
     pub health: Health,
@@ -144,12 +161,45 @@ pub async fn environments(
         };
         out.push(EnvJson {
             name: env.name.clone(),
+            repo,
             protected: env.protected,
             version,
             health: overall(checks.iter().map(|c| c.state)),
             checks,
             last_deployment,
         });
+    }
+    (out, errors)
+}
+
+/// Reads what each waiting run waits on, concurrently.
+pub async fn gates(github: &dyn GitHub, runs: &[RunEntry]) -> (Vec<GateJson>, Vec<String>) {
+    let waiting = runs
+        .iter()
+        .filter(|e| e.run.status == Some(RunStatus::Waiting));
+    let reads =
+        waiting.map(|e| async move { (e, github.pending_deployments(&e.repo, e.run.id).await) });
+    let mut out = Vec::new();
+    let mut errors = Vec::new();
+    for (e, result) in futures::future::join_all(reads).await {
+        match result {
+            Ok(pending) => out.extend(pending.into_iter().map(|p| {
+                GateJson {
+                    repo: e.repo.clone(),
+                    run_id: e.run.id,
+                    environment: p.environment.name.clone(),
+                    environment_id: p.environment.id,
+                    can_approve: p.current_user_can_approve,
+                    wait_timer: p.wait_timer,
+                    reviewers: p
+                        .reviewers
+                        .iter()
+                        .filter_map(|r| r.reviewer.as_ref().map(|r| r.display()))
+                        .collect(),
+                }
+            })),
+            Err(err) => errors.push(format!("{} run {} gate: {err}", e.repo, e.run.id)),
+        }
     }
     (out, errors)
 }
@@ -189,6 +239,8 @@ pub async fn collect(
             .then(b.run.id.cmp(&a.run.id))
     });
     runs.dedup_by(|a, b| a.run.id == b.run.id && a.repo == b.repo);
+    let (gates, gate_errors) = gates(&*github, &runs).await;
+    errors.extend(gate_errors);
     let (environments, env_errors) = environments(config, &*github, prober).await;
     errors.extend(env_errors);
     let rate = match github.rate_limit().await {
@@ -218,7 +270,7 @@ pub async fn collect(
                 created_at: e.run.created_at,
             })
             .collect(),
-        gates: Vec::new(),
+        gates,
         environments,
         errors,
     }
@@ -257,9 +309,53 @@ pub fn render_table(report: &StatusReport, now: DateTime<Utc>) -> String {
     if report.runs.is_empty() {
         out.push_str("(no runs)\n");
     }
+    if !report.gates.is_empty() {
+        out.push_str(&format!(
+            "\n{:<28} {:<16} {:<14} {}\n",
+            "WAITING RUN", "WAITS ON", "YOU", "REVIEWERS"
+        ));
+    }
+    for g in &report.gates {
+        out.push_str(&format!(
+            "{:<28} {:<16} {:<14} {}\n",
+            fmt::truncate(&format!("{} {}", g.repo, g.run_id), 28),
+            fmt::truncate(g.environment.as_deref().unwrap_or("-"), 16),
+            if g.can_approve {
+                "can approve"
+            } else {
+                "not a reviewer"
+            },
+            g.reviewers.join(", ")
+        ));
+    }
+    // Names are unique per repo only: with several repos, say whose.
+    let many_repos = report
+        .environments
+        .iter()
+        .any(|e| e.repo != report.environments[0].repo);
+    let env_label = |e: &EnvJson| {
+        let short = e.repo.split_once('/').map_or(e.repo.as_str(), |(_, n)| n);
+        let name = if many_repos {
+            format!("{short}:{}", e.name)
+        } else {
+            e.name.clone()
+        };
+        if e.protected {
+            format!("{name} [P]")
+        } else {
+            name
+        }
+    };
+    let name_width = report
+        .environments
+        .iter()
+        .map(|e| env_label(e).chars().count())
+        .max()
+        .unwrap_or(0)
+        .clamp(16, 32);
     if !report.environments.is_empty() {
         out.push_str(&format!(
-            "\n{:<16} {:<9} {:<10} {:<16} {}\n",
+            "\n{:<name_width$} {:<9} {:<10} {:<16} {}\n",
             "ENVIRONMENT", "HEALTH", "VERSION", "DEPLOYED", "CHECKS"
         ));
     }
@@ -277,14 +373,9 @@ pub fn render_table(report: &StatusReport, now: DateTime<Utc>) -> String {
                 ),
             })
             .collect();
-        let name = if e.protected {
-            format!("{} [P]", e.name)
-        } else {
-            e.name.clone()
-        };
         out.push_str(&format!(
-            "{:<16} {:<9} {:<10} {:<16} {}\n",
-            fmt::truncate(&name, 16),
+            "{:<name_width$} {:<9} {:<10} {:<16} {}\n",
+            fmt::truncate(&env_label(e), name_width),
             e.health.word(),
             fmt::truncate(e.version.as_deref().unwrap_or("-"), 10),
             fmt::truncate(

@@ -212,3 +212,26 @@ fn several_problems_are_all_reported_in_document_order() {
     assert!(lines[1].starts_with("c.toml:5:21: "), "{shown}");
     assert_eq!(err.diagnostics().len(), 2);
 }
+
+#[test]
+fn enterprise_api_url_and_one_environment_name_in_two_repos() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/config/valid/same_env_name_in_two_repos.toml");
+    let config = config::load_file(&path).unwrap();
+    // `gh auth token --hostname` is asked for the Enterprise host, not github.com.
+    assert_eq!(config.github.host(), "ghe.example.com");
+    assert_eq!(config::GithubConfig::default().host(), "github.com");
+    let owners: Vec<(&str, &str)> = config
+        .environments
+        .iter()
+        .map(|e| (e.name.as_str(), config.repo_for(e).unwrap().name.as_str()))
+        .collect();
+    assert_eq!(
+        owners,
+        [("production", "acme/shop"), ("production", "acme/payments")]
+    );
+    assert_eq!(
+        config.environments[1].confirm_phrase.as_deref(),
+        Some("payments to production")
+    );
+}

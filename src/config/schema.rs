@@ -42,7 +42,8 @@ impl Config {
         }
     }
 
-    /// The environment with this (GitHub environment) name, if configured.
+    /// The first environment with this (GitHub environment) name, if configured. Names are
+    /// unique per repo only: with several repos, match `repo_for` too.
     pub fn environment(&self, name: &str) -> Option<&EnvironmentConfig> {
         self.environments.iter().find(|e| e.name == name)
     }

@@ -163,7 +163,7 @@ fn environments(config: &Config, p: &mut Problems) {
         .map(|r| r.name.as_str())
         .collect::<Vec<_>>()
         .join(", ");
-    let mut seen: HashMap<String, usize> = HashMap::new();
+    let mut seen: HashMap<(String, String), usize> = HashMap::new();
     for (i, env) in config.environments.iter().enumerate() {
         let path = root.at("environment").at(i);
         if env.name.trim().is_empty() {
@@ -171,16 +171,25 @@ fn environments(config: &Config, p: &mut Problems) {
                 path.at("name"),
                 "environment name is empty: expected the GitHub environment name, like \"production\"",
             );
-        } else if let Some(first) = seen.insert(env.name.to_lowercase(), i) {
-            p.at(
-                path.at("name"),
-                format!(
-                    "duplicate environment {:?} (already configured as [[environment]] #{}): \
-                     expected each environment once",
-                    env.name,
-                    first + 1
-                ),
-            );
+        } else {
+            // GitHub's environments belong to a repo: `production` may be in two of them.
+            let repo = config
+                .repo_for(env)
+                .map(|r| r.name.as_str())
+                .or(env.repo.as_deref())
+                .unwrap_or("")
+                .to_lowercase();
+            if let Some(first) = seen.insert((repo, env.name.to_lowercase()), i) {
+                p.at(
+                    path.at("name"),
+                    format!(
+                        "duplicate environment {:?} (already configured as [[environment]] #{}): \
+                         expected each environment once per repo",
+                        env.name,
+                        first + 1
+                    ),
+                );
+            }
         }
         match &env.repo {
             Some(repo)

@@ -4,6 +4,7 @@ pub mod env;
 pub mod gates;
 pub mod log_text;
 pub mod poll;
+pub mod repos;
 pub mod rollback;
 pub mod runs;
 

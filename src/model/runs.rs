@@ -3,6 +3,7 @@
 
 use std::collections::HashSet;
 
+use super::repos::RunFilter;
 use super::{Model, RunEntry};
 use crate::github::models::{Conclusion, Job, RunStatus, Step};
 
@@ -48,13 +49,16 @@ impl Model {
         self.clamp_selection();
     }
 
+    /// Keeps the runs that pass the filter: its `repo:NAME` terms, and its other words as
+    /// one substring of any field (see [`RunFilter`]).
     pub fn apply_filter(&mut self) {
-        let needle = self.filter.to_lowercase();
+        let filter = RunFilter::parse(&self.filter);
         self.visible = self
             .runs
             .iter()
             .enumerate()
-            .filter(|(_, e)| needle.is_empty() || run_matches(e, &needle))
+            .filter(|(_, e)| filter.repo_passes(&e.repo))
+            .filter(|(_, e)| filter.text.is_empty() || run_matches(e, &filter.text))
             .map(|(i, _)| i)
             .collect();
         self.clamp_selection();

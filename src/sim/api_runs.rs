@@ -36,7 +36,7 @@ pub(crate) fn route(w: &mut World, cx: &Cx, req: &Req, rest: &[&str]) -> Reply {
                 let sig = super::history::fake_sha(&format!("sig:{}:{}", j.id, cx.t));
                 Reply::empty(302).header(
                     "location",
-                    format!("{}/_logs/jobs/{}?sv=2025-11-05&sig={sig}", cx.base, j.id),
+                    format!("{}/_logs/jobs/{}?sv=2025-11-05&sig={sig}", cx.host, j.id),
                 )
             }
             None => Reply::not_found(),

@@ -82,7 +82,10 @@ async fn health(sh: &Shared, env: &str) -> Out {
 fn logs(sh: &Shared, id: &str) -> Out {
     let g = sh.lock();
     let cx = sh.cx();
-    let Some((_, a, plan)) = find_job(&g.world, id, cx.t) else {
+    // One log host for both repositories, as on GitHub (job ids are unique across repos).
+    let found = find_job(&g.world, id, cx.t)
+        .or_else(|| g.second.as_ref().and_then(|w| find_job(w, id, cx.t)));
+    let Some((_, a, plan)) = found else {
         return Out::text(
             404,
             "BlobNotFound: The specified blob does not exist.\n".into(),

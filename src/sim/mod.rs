@@ -1,6 +1,9 @@
 //! The embedded GitHub simulator: an HTTP server on 127.0.0.1 that answers like GitHub's REST
 //! API for one repository (default `acme/shop`) and plays a scripted release story driven by
 //! an injected clock, plus the environments' health/version endpoints and a log host.
+//! Optionally a second repository with a smaller story (`SimOptions::second_repo`), and the
+//! API under a path prefix like GitHub Enterprise Server's `/api/v3` (`SimOptions::api_prefix`),
+//! with its rate limiting off (`SimOptions::rate_limiting_disabled`).
 //! Used by `cockpit demo` and by the integration tests. It deliberately does not use cockpit's
 //! own GitHub models, so it checks them rather than mirrors them.
 //!
@@ -80,6 +83,18 @@ pub struct SimOptions {
     /// carrying the field gets `422 Invalid request. "return_run_details" is not a permitted
     /// key.` and dispatches nothing; without it, `204`.
     pub legacy_dispatch: bool,
+    /// Serve the API under this path, as GitHub Enterprise Server does under `/api/v3`
+    /// (empty, the default: at the root, like api.github.com). API paths outside it answer a
+    /// plain 404 that costs no rate limit; `/_env/`, `/_logs/` and `/_sim/` stay at the root.
+    pub api_prefix: String,
+    /// A second repository (`owner/name`, e.g. `acme/payments`) with its own, smaller story:
+    /// four runs of the same workflow files, one of them waiting on its `production` gate.
+    /// Off by default so the counts of requests the tests pin stay the same.
+    pub second_repo: Option<String>,
+    /// Answer like GitHub Enterprise Server with API rate limiting off (its default): no
+    /// `x-ratelimit-*` headers, no primary limit, and `GET /rate_limit` is
+    /// `404 {"message":"Rate limiting is not enabled."}`. Injected faults still answer as set.
+    pub rate_limiting_disabled: bool,
 }
 
 impl SimOptions {
@@ -90,6 +105,9 @@ impl SimOptions {
             repo: "acme/shop".into(),
             port: 0,
             legacy_dispatch: false,
+            api_prefix: String::new(),
+            second_repo: None,
+            rate_limiting_disabled: false,
         }
     }
 }
@@ -104,6 +122,9 @@ impl fmt::Debug for SimOptions {
             .field("repo", &self.repo)
             .field("port", &self.port)
             .field("legacy_dispatch", &self.legacy_dispatch)
+            .field("api_prefix", &self.api_prefix)
+            .field("second_repo", &self.second_repo)
+            .field("rate_limiting_disabled", &self.rate_limiting_disabled)
             .finish_non_exhaustive()
     }
 }
@@ -159,13 +180,7 @@ impl Simulator {
     pub async fn start(opts: SimOptions) -> std::io::Result<Simulator> {
         let (acceptor, listener) = listener::bind(opts.port)?;
         let base = format!("http://{}", acceptor.addr());
-        let shared = Arc::new(Shared::new(
-            opts.clock,
-            opts.require_token,
-            base,
-            &opts.repo,
-            opts.legacy_dispatch,
-        ));
+        let shared = Arc::new(Shared::new(&opts, base));
         let app = Router::new()
             .fallback(server::handle)
             .with_state(Arc::clone(&shared));
@@ -188,9 +203,15 @@ impl Simulator {
         })
     }
 
-    /// `http://127.0.0.1:PORT`: also the GitHub API url (the API is at the root).
+    /// `http://127.0.0.1:PORT`: the root, where the environments and the log host live.
     pub fn base_url(&self) -> String {
         self.shared.base.clone()
+    }
+
+    /// The GitHub API url to configure (`api_url`): [`Self::base_url`] plus
+    /// `SimOptions::api_prefix`, e.g. `http://127.0.0.1:PORT/api/v3`.
+    pub fn api_url(&self) -> String {
+        self.shared.api_base.clone()
     }
 
     /// e.g. `{base}/_env/production/api/health/`
@@ -206,6 +227,14 @@ impl Simulator {
     /// `owner/name` of the simulated repository.
     pub fn repo(&self) -> String {
         format!("{}/{}", self.shared.owner, self.shared.repo)
+    }
+
+    /// `owner/name` of the second repository, if `SimOptions::second_repo` asked for one.
+    pub fn second_repo(&self) -> Option<String> {
+        self.shared
+            .second
+            .as_ref()
+            .map(|r| format!("{}/{}", r.owner, r.repo))
     }
 
     /// The scenario's `t = 0` (whole seconds).

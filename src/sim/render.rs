@@ -10,8 +10,12 @@ use super::deploys::{Deployment, ENVIRONMENTS, StatusRec};
 use super::history::{self, Commit, History, Release};
 
 /// What every body needs: where the API lives, which repo, and the clock.
+#[derive(Clone, Copy)]
 pub(crate) struct Cx<'a> {
+    /// The API's root, prefix included (`http://127.0.0.1:PORT/api/v3` in GHES mode).
     pub base: &'a str,
+    /// The server's root, where the log host lives (`http://127.0.0.1:PORT`).
+    pub host: &'a str,
     pub owner: &'a str,
     pub repo: &'a str,
     pub start: DateTime<Utc>,

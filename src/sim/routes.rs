@@ -6,7 +6,8 @@ use serde_json::{Value, json};
 
 use super::faults::{DOCS, message_for};
 use super::render::Cx;
-use super::state::Inner;
+use super::scenario::World;
+use super::state::{Inner, RepoName};
 use super::{api_deploy, api_repo, api_runs};
 
 pub(crate) enum Payload {
@@ -172,8 +173,9 @@ pub(crate) fn parse_query(q: Option<&str>) -> BTreeMap<String, String> {
         .collect()
 }
 
-/// Dispatches an authenticated, rate-limit-checked API request.
-pub(crate) fn route(inner: &mut Inner, cx: &Cx, req: &Req) -> Reply {
+/// Dispatches an authenticated, rate-limit-checked API request (`cx` is the main repo's;
+/// `second` names the second repo, if there is one).
+pub(crate) fn route(inner: &mut Inner, cx: &Cx, second: Option<&RepoName>, req: &Req) -> Reply {
     let segs: Vec<&str> = req.segs.iter().map(String::as_str).collect();
     match (req.method, segs.as_slice()) {
         ("GET", ["rate_limit"]) => api_repo::rate_limit(cx, &inner.quota),
@@ -181,14 +183,27 @@ pub(crate) fn route(inner: &mut Inner, cx: &Cx, req: &Req) -> Reply {
         (_, ["repos", owner, repo, rest @ ..])
             if owner.eq_ignore_ascii_case(cx.owner) && repo.eq_ignore_ascii_case(cx.repo) =>
         {
-            repo_route(inner, cx, req, rest)
+            repo_route(&mut inner.world, cx, req, rest)
         }
+        (_, ["repos", owner, repo, rest @ ..]) => match (second, inner.second.as_mut()) {
+            (Some(name), Some(w))
+                if owner.eq_ignore_ascii_case(&name.owner)
+                    && repo.eq_ignore_ascii_case(&name.repo) =>
+            {
+                let cx = Cx {
+                    owner: &name.owner,
+                    repo: &name.repo,
+                    ..*cx
+                };
+                repo_route(w, &cx, req, rest)
+            }
+            _ => Reply::not_found(),
+        },
         _ => Reply::not_found(),
     }
 }
 
-fn repo_route(inner: &mut Inner, cx: &Cx, req: &Req, rest: &[&str]) -> Reply {
-    let w = &mut inner.world;
+fn repo_route(w: &mut World, cx: &Cx, req: &Req, rest: &[&str]) -> Reply {
     match (req.method, rest) {
         ("GET", []) => Reply::ok(super::render::repository(cx)),
         (_, ["actions", ..]) => api_runs::route(w, cx, req, &rest[1..]),

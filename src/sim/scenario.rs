@@ -135,6 +135,8 @@ struct Seed<'a> {
     actor: &'a str,
     created: i64,
     variant: Variant,
+    /// The run's title when it is not the commit's message (push) or the workflow's name.
+    title: Option<&'a str>,
 }
 
 impl World {
@@ -161,6 +163,7 @@ impl World {
                 actor: "carol-sre",
                 created: -26 * HOUR - 10 * MINUTE,
                 variant: Variant::Normal,
+                title: None,
             },
             Seed {
                 id: 8990,
@@ -172,6 +175,7 @@ impl World {
                 actor: "carol-sre",
                 created: -5 * HOUR + MINUTE,
                 variant: Variant::Normal,
+                title: None,
             },
             Seed {
                 id: 8991,
@@ -183,6 +187,7 @@ impl World {
                 actor: "carol-sre",
                 created: -5 * HOUR + MINUTE,
                 variant: Variant::Normal,
+                title: None,
             },
             Seed {
                 id: 8992,
@@ -194,6 +199,7 @@ impl World {
                 actor: "carol-sre",
                 created: -5 * HOUR + MINUTE,
                 variant: Variant::Normal,
+                title: None,
             },
             Seed {
                 id: 8996,
@@ -205,6 +211,7 @@ impl World {
                 actor: "alice-dev",
                 created: -2 * HOUR + MINUTE,
                 variant: Variant::Normal,
+                title: None,
             },
             Seed {
                 id: 9002,
@@ -216,6 +223,7 @@ impl World {
                 actor: "bob-cart",
                 created: -25 * MINUTE,
                 variant: Variant::FailTest,
+                title: None,
             },
             Seed {
                 id: 9003,
@@ -227,6 +235,7 @@ impl World {
                 actor: "alice-dev",
                 created: -36,
                 variant: Variant::Normal,
+                title: None,
             },
             Seed {
                 id: 9004,
@@ -238,6 +247,7 @@ impl World {
                 actor: "carol-sre",
                 created: -5 * MINUTE,
                 variant: Variant::Normal,
+                title: None,
             },
             Seed {
                 id: 9001,
@@ -249,6 +259,7 @@ impl World {
                 actor: "alice-dev",
                 created: 0,
                 variant: Variant::Normal,
+                title: None,
             },
         ];
         for s in seeds {
@@ -276,13 +287,86 @@ impl World {
         w
     }
 
+    /// The second repository's story (`SimOptions::second_repo`, e.g. `acme/payments`): the
+    /// same workflow files and commit graph as the shop, its own runs. At `t = 0` a CI run is
+    /// in progress, one failed, and a production deploy waits on its gate. Ids stay clear of
+    /// the shop's (7xxx runs), as GitHub's are unique across repositories.
+    pub(crate) fn payments() -> Self {
+        let hist = History::new();
+        let mut w = World {
+            deployments: vec![],
+            hist,
+            runs: vec![],
+            extra_statuses: HashMap::new(),
+            next_run_id: 7101,
+            next_deployment_id: 1_960_000_001,
+            next_status_id: 7_100_000_001,
+            version_overrides: HashMap::new(),
+        };
+        let seeds = [
+            Seed {
+                id: 7001,
+                wf: CI,
+                number: 87,
+                event: "push",
+                branch: "main",
+                commit: 9,
+                actor: "carol-sre",
+                created: -3 * HOUR,
+                variant: Variant::Normal,
+                title: Some("Ledger: round refunds half-even"),
+            },
+            Seed {
+                id: 7002,
+                wf: CI,
+                number: 88,
+                event: "pull_request",
+                branch: "fix/refund-webhook",
+                commit: 11,
+                actor: "bob-cart",
+                created: -40 * MINUTE,
+                variant: Variant::FailTest,
+                title: Some("Refunds: retry the processor webhook"),
+            },
+            Seed {
+                id: 7003,
+                wf: DEPLOY_PRODUCTION,
+                number: 15,
+                event: "workflow_dispatch",
+                branch: "v2.7.1",
+                commit: 9,
+                actor: "carol-sre",
+                created: -3 * MINUTE,
+                variant: Variant::Normal,
+                title: None,
+            },
+            Seed {
+                id: 7004,
+                wf: CI,
+                number: 89,
+                event: "push",
+                branch: "main",
+                commit: 12,
+                actor: "alice-dev",
+                created: -20,
+                variant: Variant::Normal,
+                title: Some("Payouts: batch transfers per currency"),
+            },
+        ];
+        for s in seeds {
+            let version = (s.wf == DEPLOY_PRODUCTION).then(|| s.branch.to_string());
+            w.add_run(s, version);
+        }
+        w
+    }
+
     fn add_run(&mut self, s: Seed<'_>, version: Option<String>) -> u64 {
         let commit = &self.hist.commits[s.commit];
         let wf = &WORKFLOWS[s.wf];
-        let title = if s.event == "workflow_dispatch" {
-            wf.name.to_string()
-        } else {
-            commit.message.to_string()
+        let title = match (s.title, s.event) {
+            (Some(t), _) => t.to_string(),
+            (None, "workflow_dispatch") => wf.name.to_string(),
+            (None, _) => commit.message.to_string(),
         };
         let deploy = match s.wf {
             DEPLOY_STAGING => Some(DeployTarget {
@@ -501,6 +585,7 @@ impl World {
             actor: user,
             created: t,
             variant: Variant::Normal,
+            title: None,
         };
         Ok(self.add_run(seed, version))
     }

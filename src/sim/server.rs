@@ -108,6 +108,20 @@ pub(crate) async fn handle(State(sh): State<Arc<Shared>>, req: Request) -> Respo
         return out.into_response();
     }
     let host_path = path.starts_with("/_env/") || path.starts_with("/_logs/");
+    let api_path = if host_path {
+        None
+    } else {
+        match sh.api_path(&path) {
+            Some(p) => Some(p.to_string()),
+            // Outside the API prefix (GitHub Enterprise's web UI would answer here): no JSON,
+            // no rate limit, no fault.
+            None => {
+                let out = Out::text(404, "Not Found\n".into());
+                sh.set_status(idx, out.status);
+                return out.into_response();
+            }
+        }
+    };
     let fault = {
         let mut g = sh.lock();
         faults::take(
@@ -129,20 +143,21 @@ pub(crate) async fn handle(State(sh): State<Arc<Shared>>, req: Request) -> Respo
             return out.into_response();
         }
     }
-    let mut out = if host_path {
-        host::serve(&sh, &path).await
-    } else {
+    let mut out = if let Some(api_path) = api_path {
         let auth = hdr("authorization");
         let inm = hdr("if-none-match");
-        api(
+        let out = api(
             &sh,
             &parts.method,
-            &path,
+            &api_path,
             query.as_deref(),
             auth.as_deref(),
             inm.as_deref(),
             body.as_ref(),
-        )
+        );
+        strip_rate_headers(&sh, out)
+    } else {
+        host::serve(&sh, &path).await
     };
     if malformed {
         out.status = 200;
@@ -153,6 +168,14 @@ pub(crate) async fn handle(State(sh): State<Arc<Shared>>, req: Request) -> Respo
     }
     sh.set_status(idx, out.status);
     out.into_response()
+}
+
+/// With rate limiting off, GitHub Enterprise sends no `x-ratelimit-*` headers at all.
+fn strip_rate_headers(sh: &Shared, mut out: Out) -> Out {
+    if sh.rate_limiting_disabled {
+        out.headers.retain(|(k, _)| !k.starts_with("x-ratelimit-"));
+    }
+    out
 }
 
 fn rate_headers(out: Out, inner: &Inner) -> Out {
@@ -202,7 +225,15 @@ fn api(
         return github_headers(rate_headers(out, &g), n);
     }
     let is_rate = path == "/rate_limit";
-    if g.quota.remaining() == 0 && !is_rate {
+    if sh.rate_limiting_disabled {
+        if is_rate && *method == Method::GET {
+            let out = Out::json(
+                404,
+                &json!({ "message": "Rate limiting is not enabled.", "documentation_url": DOCS }),
+            );
+            return github_headers(out, n);
+        }
+    } else if g.quota.remaining() == 0 && !is_rate {
         let out = Out::json(
             403,
             &json!({ "message": faults::PRIMARY_MESSAGE, "documentation_url": faults::PRIMARY_DOCS }),
@@ -222,7 +253,7 @@ fn api(
         body,
         user: VIEWER,
     };
-    let reply = routes::route(&mut g, &cx, &req);
+    let reply = routes::route(&mut g, &cx, sh.second.as_ref(), &req);
     let mut out = match &reply.payload {
         Payload::Json(v) => Out::json(reply.status, v),
         Payload::Empty => Out::new(reply.status),

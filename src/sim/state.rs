@@ -46,7 +46,10 @@ impl Quota {
 }
 
 pub(crate) struct Inner {
+    /// The story of the main repo (`SimOptions::repo`).
     pub world: World,
+    /// The story of `SimOptions::second_repo`, when asked for.
+    pub second: Option<World>,
     pub faults: Vec<FaultRule>,
     pub log: Vec<RecordedRequest>,
     pub stats: SimStats,
@@ -54,46 +57,77 @@ pub(crate) struct Inner {
     pub health: HashMap<String, HealthMode>,
 }
 
+/// `owner/name` split in two.
+pub(crate) struct RepoName {
+    pub owner: String,
+    pub repo: String,
+}
+
+impl RepoName {
+    fn parse(full: &str) -> Self {
+        let (owner, repo) = full.split_once('/').unwrap_or(("acme", full));
+        RepoName {
+            owner: owner.into(),
+            repo: repo.into(),
+        }
+    }
+}
+
 pub(crate) struct Shared {
     pub clock: SharedClock,
     pub start: DateTime<Utc>,
     pub token: Option<String>,
+    /// `http://127.0.0.1:PORT`: where the environments, the log host and `/_sim` live.
     pub base: String,
+    /// `SimOptions::api_prefix` without a trailing `/` (empty: the API is at the root).
+    pub api_prefix: String,
+    /// `base` plus the prefix: where the API answers (`…/api/v3` like GitHub Enterprise).
+    pub api_base: String,
     pub owner: String,
     pub repo: String,
+    /// `SimOptions::second_repo`
+    pub second: Option<RepoName>,
     /// `SimOptions::legacy_dispatch`
     pub legacy_dispatch: bool,
+    /// `SimOptions::rate_limiting_disabled`
+    pub rate_limiting_disabled: bool,
     inner: Mutex<Inner>,
 }
 
 impl Shared {
-    pub(crate) fn new(
-        clock: SharedClock,
-        token: Option<String>,
-        base: String,
-        full_repo: &str,
-        legacy_dispatch: bool,
-    ) -> Self {
+    pub(crate) fn new(opts: &super::SimOptions, base: String) -> Self {
+        let clock = opts.clock.clone();
         let now = clock.now();
         let start =
             now - chrono::Duration::nanoseconds(i64::from(chrono::Timelike::nanosecond(&now)));
-        let (owner, repo) = full_repo.split_once('/').unwrap_or(("acme", full_repo));
+        let main = RepoName::parse(&opts.repo);
+        let second = opts.second_repo.as_deref().map(RepoName::parse);
+        let api_prefix = match opts.api_prefix.trim_end_matches('/') {
+            "" => String::new(),
+            p if p.starts_with('/') => p.to_string(),
+            p => format!("/{p}"),
+        };
         Shared {
             clock,
             start,
-            token,
+            token: opts.require_token.clone(),
+            api_base: format!("{base}{api_prefix}"),
             base,
-            owner: owner.into(),
-            repo: repo.into(),
-            legacy_dispatch,
+            api_prefix,
+            owner: main.owner,
+            repo: main.repo,
+            legacy_dispatch: opts.legacy_dispatch,
+            rate_limiting_disabled: opts.rate_limiting_disabled,
             inner: Mutex::new(Inner {
                 world: World::new(),
+                second: second.as_ref().map(|_| World::payments()),
                 faults: vec![],
                 log: vec![],
                 stats: SimStats::default(),
                 quota: Quota::new(now),
                 health: HashMap::new(),
             }),
+            second,
         }
     }
 
@@ -106,9 +140,23 @@ impl Shared {
         (self.clock.now() - self.start).num_seconds()
     }
 
+    /// The path under the API prefix, or `None` for a path outside it.
+    pub(crate) fn api_path<'p>(&self, path: &'p str) -> Option<&'p str> {
+        if self.api_prefix.is_empty() {
+            return Some(path);
+        }
+        match path.strip_prefix(self.api_prefix.as_str())? {
+            "" => Some("/"),
+            rest if rest.starts_with('/') => Some(rest),
+            _ => None,
+        }
+    }
+
+    /// What bodies of the main repo are rendered with.
     pub(crate) fn cx(&self) -> Cx<'_> {
         Cx {
-            base: &self.base,
+            base: &self.api_base,
+            host: &self.base,
             owner: &self.owner,
             repo: &self.repo,
             start: self.start,

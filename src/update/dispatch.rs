@@ -8,6 +8,7 @@ use super::{activity, cancel_dialog, flash, open_run};
 use crate::dispatch::{DispatchForm, WorkflowSpec};
 use crate::github::DispatchOutcome;
 use crate::github::error::ApiError;
+use crate::model::repos::names_repo;
 use crate::model::{Dialog, Level, Model, PhraseDialog, Screen};
 use crate::msg::{Announcement, Cmd, DispatchRequest, Mutation, MutationKind};
 
@@ -43,21 +44,29 @@ pub(super) fn ask_selected(m: &mut Model, now: DateTime<Utc>) -> Vec<Cmd> {
     ask(m, entry.repo, workflow, git_ref, Vec::new(), now)
 }
 
-/// Where `:dispatch WORKFLOW` without a ref runs: the ref of that workflow's newest run,
-/// else `main`; in the repo that has runs of it, else the first repo.
-pub(super) fn defaults_for(m: &Model, workflow: &str) -> (String, String) {
-    let newest = m
-        .runs
-        .iter()
-        .find(|e| workflow_file(e.run.path.as_deref()).as_deref() == Some(workflow));
-    let repo = newest
-        .map(|e| e.repo.clone())
+/// What `:dispatch WORKFLOW` means: (repo, workflow file, default ref). `REPO:WORKFLOW`
+/// (REPO as the `repo:` filter takes it) picks the repo; plain `WORKFLOW` runs in the repo
+/// with the newest run of it, else the first repo. The ref is that newest run's, else `main`.
+pub(super) fn defaults_for(m: &Model, typed: &str) -> (String, String, String) {
+    let (repo, workflow) = match typed.split_once(':') {
+        Some((r, w)) => match m.repos.iter().find(|repo| names_repo(r, repo)) {
+            Some(repo) => (Some(repo.clone()), w),
+            None => (None, typed),
+        },
+        None => (None, typed),
+    };
+    let newest = m.runs.iter().find(|e| {
+        repo.as_ref().is_none_or(|r| &e.repo == r)
+            && workflow_file(e.run.path.as_deref()).as_deref() == Some(workflow)
+    });
+    let repo = repo
+        .or_else(|| newest.map(|e| e.repo.clone()))
         .or_else(|| m.repos.first().cloned())
         .unwrap_or_default();
     let git_ref = newest
         .and_then(|e| e.run.head_branch.clone())
         .unwrap_or_else(|| "main".into());
-    (repo, git_ref)
+    (repo, workflow.to_string(), git_ref)
 }
 
 pub(super) fn ask(
@@ -109,10 +118,10 @@ pub(super) fn on_spec(
         flash(m, Level::Warn, text, now);
         return;
     }
-    let known: Vec<String> = m.envs.iter().map(|e| e.name.clone()).collect();
-    let protected: Vec<String> = m
-        .envs
-        .iter()
+    // Only this repo's environments: another repo's `production` is not this one.
+    let own = || m.envs.iter().filter(|e| e.repo.eq_ignore_ascii_case(&repo));
+    let known: Vec<String> = own().map(|e| e.name.clone()).collect();
+    let protected: Vec<String> = own()
         .filter(|e| e.protected)
         .map(|e| e.name.clone())
         .collect();
@@ -199,7 +208,8 @@ fn confirm(m: &mut Model, form: &DispatchForm, inputs: serde_json::Map<String, s
     let protected = form.protected_targets();
     let env = protected
         .first()
-        .and_then(|name| m.envs.iter().find(|e| &e.name == name));
+        .and_then(|name| m.env_of(&mutation.repo, name))
+        .and_then(|i| m.envs.get(i));
     match (protected.first(), env) {
         (Some(name), env) => {
             let phrase = env

@@ -96,7 +96,8 @@ pub(super) fn on_probe(
         }
     }
     let after = e.health();
-    let (name, protected) = (e.name.clone(), e.protected);
+    let protected = e.protected;
+    let name = env_label(m, env);
     let mut cmds = Vec::new();
     if let Some((old, new)) = change {
         let text = format!("{name}/{check_name}: {} → {}", old.word(), new.word());
@@ -284,6 +285,7 @@ pub(super) fn open_cutover(
     now: DateTime<Utc>,
 ) -> Vec<Cmd> {
     let length = m.monitor.cutover_window;
+    let label = env_label(m, env);
     let Some(e) = m.envs.get_mut(env) else {
         return Vec::new();
     };
@@ -296,7 +298,7 @@ pub(super) fn open_cutover(
             slot.next_due = now;
         }
     }
-    let text = format!("{}: cutover window opened ({reason})", e.name);
+    let text = format!("{label}: cutover window opened ({reason})");
     activity(m, Level::Info, text.clone(), now);
     flash(m, Level::Info, text, now);
     Vec::new()
@@ -305,6 +307,7 @@ pub(super) fn open_cutover(
 /// `w`: open a window on the selected environment, or close the running one early.
 pub(super) fn toggle_watch(m: &mut Model, now: DateTime<Utc>) -> Vec<Cmd> {
     let idx = m.env_selected;
+    let label = env_label(m, idx);
     let Some(e) = m.envs.get_mut(idx) else {
         return Vec::new();
     };
@@ -314,7 +317,7 @@ pub(super) fn toggle_watch(m: &mut Model, now: DateTime<Utc>) -> Vec<Cmd> {
             let at = slot.tracker.last_at.unwrap_or(now);
             slot.next_due = at + secs(slot.config.interval);
         }
-        let text = format!("{}: cutover window closed early", e.name);
+        let text = format!("{label}: cutover window closed early");
         flash(m, Level::Info, text.clone(), now);
         activity(m, Level::Info, text, now);
         return Vec::new();
@@ -325,7 +328,7 @@ pub(super) fn toggle_watch(m: &mut Model, now: DateTime<Utc>) -> Vec<Cmd> {
 /// Windows that have run their course get their verdict, said once.
 fn finish_cutovers(m: &mut Model, now: DateTime<Utc>) -> Vec<Cmd> {
     let mut done = Vec::new();
-    for e in &mut m.envs {
+    for (i, e) in m.envs.iter_mut().enumerate() {
         if let Some(c) = e
             .cutover
             .as_mut()
@@ -339,11 +342,12 @@ fn finish_cutovers(m: &mut Model, now: DateTime<Utc>) -> Vec<Cmd> {
                 Verdict::Stable
             };
             c.verdict = Some(verdict);
-            done.push((e.name.clone(), verdict, c.failures, c.probes));
+            done.push((i, verdict, c.failures, c.probes));
         }
     }
     let mut cmds = Vec::new();
-    for (name, verdict, failures, probes) in done {
+    for (i, verdict, failures, probes) in done {
+        let name = env_label(m, i);
         let (text, alert) = match verdict {
             Verdict::Stable => (
                 format!("{name}: cutover STABLE ({probes} checks, {failures} failed)"),
@@ -369,4 +373,10 @@ fn finish_cutovers(m: &mut Model, now: DateTime<Utc>) -> Vec<Cmd> {
         }));
     }
     cmds
+}
+
+/// The environment as notices name it: with its repo when there are several, so an alert
+/// about `production` says whose.
+fn env_label(m: &Model, env: usize) -> String {
+    m.envs.get(env).map(|e| m.env_label(e)).unwrap_or_default()
 }

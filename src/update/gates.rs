@@ -34,7 +34,7 @@ pub(super) fn schedule(m: &mut Model, now: DateTime<Utc>) -> Vec<Cmd> {
             continue;
         }
         m.gates.push(GateState::new(e.repo.clone(), e.run.id, now));
-        let text = format!("gate opened: {} waits for approval", e.label());
+        let text = format!("gate opened: {} waits for approval", m.run_label(e));
         activity(m, Level::Warn, text.clone(), now);
         flash(m, Level::Warn, format!("{text} — 3 shows gates"), now);
         cmds.push(Cmd::Bell);
@@ -144,7 +144,7 @@ pub(super) fn review_for(
         MutationKind::Reject
     };
     let entry = m.runs.iter().find(|e| e.repo == repo && e.run.id == run_id);
-    let run_label = entry.map_or_else(|| format!("run {run_id}"), RunEntry::label);
+    let run_label = entry.map_or_else(|| format!("run {run_id}"), |e| m.run_label(e));
     if m.read_only {
         return Err(format!(
             "read-only: refused to {verb} {run_label}; nothing sent"
@@ -215,10 +215,12 @@ pub(super) fn after_comment(m: &mut Model, mutation: Mutation) {
         comment: String::new(),
         version: None,
     });
+    // The run's own repo's environment: another repo's `production` has its own rules.
     let protected = review
         .environments
         .iter()
-        .find_map(|name| m.envs.iter().find(|e| e.protected && &e.name == name));
+        .filter_map(|name| m.env_of(&mutation.repo, name).and_then(|i| m.envs.get(i)))
+        .find(|e| e.protected);
     match protected {
         Some(env) => {
             let next = review.version.clone();
@@ -274,6 +276,12 @@ pub(super) fn on_reviewed(
                 .unwrap_or_default();
             let by = super::by(&m.actor);
             let text = format!("{done} {envs} for {}{version}{by}", mutation.label);
+            // Whose `production`: the title names the repo when there are several.
+            let title_envs = if m.many_repos() {
+                format!("{}:{envs}", m.repo_label(&mutation.repo))
+            } else {
+                envs.clone()
+            };
             flash(m, Level::Info, text.clone(), now);
             activity(m, Level::Info, text.clone(), now);
             let link = m
@@ -283,7 +291,7 @@ pub(super) fn on_reviewed(
                 .map(|e| e.run.html_url.clone());
             vec![
                 Cmd::Notify(crate::msg::Announcement {
-                    title: format!("{envs}: deployment {done}"),
+                    title: format!("{title_envs}: deployment {done}"),
                     text,
                     alert: false,
                     environment: Some(envs),

@@ -916,7 +916,7 @@ fn ask_mutation_for(
     kind: MutationKind,
     now: DateTime<Utc>,
 ) -> Vec<Cmd> {
-    let label = entry.label();
+    let label = m.run_label(entry);
     let mutation = Mutation {
         kind,
         repo: entry.repo.clone(),

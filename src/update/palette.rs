@@ -97,7 +97,8 @@ fn candidates(m: &Model) -> Candidates {
     });
     let mut c = Candidates {
         run_ids: runs.iter().map(|e| e.run.id.to_string()).collect(),
-        envs: m.envs.iter().map(|e| e.name.clone()).collect(),
+        // As `:rollback` and `:watch` take them: `payments:production` with several repos.
+        envs: m.envs.iter().map(|e| m.env_label(e)).collect(),
         themes: m.themes.clone(),
         ..Candidates::default()
     };
@@ -146,20 +147,6 @@ fn find_run(m: &Model, run_id: u64) -> Option<RunEntry> {
         .cloned()
 }
 
-fn env_index(m: &Model, name: &str) -> Result<usize, String> {
-    m.envs.iter().position(|e| e.name == name).ok_or_else(|| {
-        let names: Vec<&str> = m.envs.iter().map(|e| e.name.as_str()).collect();
-        if names.is_empty() {
-            format!("no environment {name:?}: none is configured ([[environment]])")
-        } else {
-            format!(
-                "no environment {name:?}; environments: {}",
-                names.join(", ")
-            )
-        }
-    })
-}
-
 /// Enter: a line that does not parse, or names something unknown, keeps the palette open
 /// with the reason under it; a good one closes it and acts.
 fn run_line(m: &mut Model, line: &str, now: DateTime<Utc>) -> Vec<Cmd> {
@@ -176,7 +163,7 @@ fn run_line(m: &mut Model, line: &str, now: DateTime<Utc>) -> Vec<Cmd> {
             m.palette = None;
             on_action(m, Action::Quit, now)
         }
-        Command::Watch { env } => match env_index(m, &env) {
+        Command::Watch { env } => match m.find_env(&env) {
             Ok(i) => {
                 m.palette = None;
                 m.env_selected = i;
@@ -240,7 +227,7 @@ fn run_line(m: &mut Model, line: &str, now: DateTime<Utc>) -> Vec<Cmd> {
             git_ref,
             inputs,
         } => {
-            let (repo, default_ref) = dispatch::defaults_for(m, &workflow);
+            let (repo, workflow, default_ref) = dispatch::defaults_for(m, &workflow);
             m.palette = None;
             dispatch::ask(
                 m,

@@ -11,13 +11,6 @@ use crate::model::{Dialog, Level, Model, PhraseDialog, Screen};
 use crate::msg::{Announcement, Cmd, Mutation, MutationKind, RollbackRequest};
 use crate::remote::{RemoteEvent, RunOutcome, fill_argv, validate_version};
 
-fn env_index(m: &Model, name: &str) -> Result<usize, String> {
-    m.envs
-        .iter()
-        .position(|e| e.name == name)
-        .ok_or_else(|| format!("no environment {name:?}"))
-}
-
 /// Why this environment cannot be rolled back now, if it cannot.
 fn refusal(m: &Model, env: usize) -> Option<String> {
     let e = m.envs.get(env)?;
@@ -60,7 +53,7 @@ pub(super) fn from_palette(
     version: Option<&str>,
     now: DateTime<Utc>,
 ) -> Result<Vec<Cmd>, String> {
-    let i = env_index(m, env)?;
+    let i = m.find_env(env)?;
     m.env_selected = i;
     start(m, i, version, now)
 }
@@ -499,7 +492,9 @@ pub(super) fn on_done(
         Cmd::Notify(Announcement {
             title: format!(
                 "{}: rollback {}",
-                r.environment,
+                m.envs
+                    .get(r.env)
+                    .map_or_else(|| r.environment.clone(), |e| m.env_label(e)),
                 if ok { "done" } else { "FAILED" }
             ),
             text,

@@ -18,16 +18,30 @@ pub fn header(frame: &mut Frame, area: Rect, m: &Model, theme: &Theme, now: Date
     let mut spans = vec![
         Span::styled(" cockpit ", base.add_modifier(Modifier::BOLD)),
         sep.clone(),
-        Span::styled(m.repos.join(", "), base),
+        Span::styled(m.repos_title(), base),
     ];
-    // Every environment's health, on every view: the one glance that matters.
+    // Every environment's health, on every view: the one glance that matters. With several
+    // repos, each run of one repo's environments is led by the repo: `shop: production ●`.
+    let mut last_repo: Option<&str> = None;
     for env in &m.envs {
+        if m.many_repos() && last_repo != Some(env.repo.as_str()) {
+            spans.push(Span::styled(
+                format!("  {}:", m.repo_label(&env.repo)),
+                base,
+            ));
+            last_repo = Some(&env.repo);
+        }
         let (sym, _) = super::environments::health_symbol(env.health(), theme);
         let mut style = base;
         if env.health() == crate::health::Health::Down {
             style = style.add_modifier(Modifier::BOLD | Modifier::REVERSED);
         }
-        spans.push(Span::styled(format!("  {} {sym}", env.name), style));
+        let gap = if m.many_repos() && last_repo.is_some() {
+            " "
+        } else {
+            "  "
+        };
+        spans.push(Span::styled(format!("{gap}{} {sym}", env.name), style));
     }
     // Gates waiting for someone: on every view, so nobody waits on an unseen approval.
     if !m.gates.is_empty() {

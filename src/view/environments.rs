@@ -65,16 +65,15 @@ pub fn draw(frame: &mut Frame, area: Rect, m: &Model, theme: &Theme, now: DateTi
         for (c, lines) in row.iter().enumerate() {
             let idx = r * cols + c;
             let env = &m.envs[idx];
-            frame.render_widget(
-                Paragraph::new(lines.clone()).block(pane_block(env, idx == m.env_selected, theme)),
-                cells[c],
-            );
+            let block = pane_block(env, &m.env_label(env), idx == m.env_selected, theme);
+            frame.render_widget(Paragraph::new(lines.clone()).block(block), cells[c]);
         }
         y += h;
     }
 }
 
-fn pane_block<'a>(env: &EnvState, selected: bool, theme: &Theme) -> Block<'a> {
+/// `label`: the environment's name, with its repo when there are several.
+fn pane_block<'a>(env: &EnvState, label: &str, selected: bool, theme: &Theme) -> Block<'a> {
     let health = env.health();
     let (sym, color) = health_symbol(health, theme);
     let border = if health == Health::Down {
@@ -92,7 +91,7 @@ fn pane_block<'a>(env: &EnvState, selected: bool, theme: &Theme) -> Block<'a> {
         theme.fg
     };
     let mut title = vec![Span::styled(
-        format!(" {} ", env.name),
+        format!(" {label} "),
         theme.style(name_colour).add_modifier(Modifier::BOLD),
     )];
     if env.protected {

@@ -68,8 +68,21 @@ pub fn draw(frame: &mut Frame, area: Rect, m: &Model, theme: &Theme, now: DateTi
         return;
     }
     let [list, detail] = Layout::vertical([Constraint::Min(3), Constraint::Length(10)]).areas(area);
-    let header = Row::new(["  RUN", "REF", "WAITS ON", "REVIEWERS", "TIMER", "YOU"])
-        .style(theme.style(theme.muted).add_modifier(Modifier::BOLD));
+    let many_repos = m.many_repos();
+    let mut titles = vec!["  RUN", "REF", "WAITS ON", "REVIEWERS", "TIMER", "YOU"];
+    let mut widths = vec![
+        Constraint::Length(28),
+        Constraint::Length(12),
+        Constraint::Length(16),
+        Constraint::Min(16),
+        Constraint::Length(11),
+        Constraint::Length(15),
+    ];
+    if many_repos {
+        titles.insert(1, "REPO");
+        widths.insert(1, Constraint::Length(14));
+    }
+    let header = Row::new(titles).style(theme.style(theme.muted).add_modifier(Modifier::BOLD));
     let rows = m.gates.iter().enumerate().map(|(i, g)| {
         let run = m.find_run(&g.repo, g.run_id);
         let name = run.map_or_else(|| format!("run {}", g.run_id), RunEntry::label);
@@ -94,28 +107,20 @@ pub fn draw(frame: &mut Frame, area: Rect, m: &Model, theme: &Theme, now: DateTi
         if i == m.gate_selected {
             style = theme.selected();
         }
-        Row::new(vec![
+        let mut cells = vec![
             Cell::from(format!("{marker}{name}")),
             Cell::from(git_ref),
             Cell::from(envs),
             Cell::from(reviewers(g)),
             Cell::from(timer(g, now)),
             Cell::from(Span::styled(you, you_style)),
-        ])
-        .style(style)
+        ];
+        if many_repos {
+            cells.insert(1, Cell::from(m.repo_label(&g.repo).to_string()));
+        }
+        Row::new(cells).style(style)
     });
-    let table = Table::new(
-        rows,
-        [
-            Constraint::Length(28),
-            Constraint::Length(12),
-            Constraint::Length(16),
-            Constraint::Min(16),
-            Constraint::Length(11),
-            Constraint::Length(15),
-        ],
-    )
-    .header(header);
+    let table = Table::new(rows, widths).header(header);
     frame.render_widget(table, list);
     if let Some(g) = m.gates.get(m.gate_selected) {
         frame.render_widget(details(m, g, theme, now), detail);
@@ -127,8 +132,15 @@ fn details<'a>(m: &'a Model, g: &'a GateState, theme: &Theme, now: DateTime<Utc>
     let next = m
         .find_run(&g.repo, g.run_id)
         .and_then(|e| e.run.head_branch.clone());
+    if m.many_repos() {
+        lines.push(Line::styled(
+            format!("repo {}", g.repo),
+            theme.style(theme.muted),
+        ));
+    }
     for name in g.environments() {
-        let env = m.envs.iter().find(|e| e.name == name);
+        // The run's own repo's environment: another repo's `production` is another one.
+        let env = m.env_of(&g.repo, &name).and_then(|i| m.envs.get(i));
         let live = env
             .and_then(|e| e.version.value.clone())
             .unwrap_or_else(|| "?".into());

@@ -8,6 +8,8 @@ use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Paragraph, Row, Table};
 
+use unicode_width::UnicodeWidthStr;
+
 use super::fmt;
 use crate::model::Model;
 use crate::theme::Theme;
@@ -30,7 +32,15 @@ pub fn draw(frame: &mut Frame, area: Rect, m: &Model, theme: &Theme, now: DateTi
         return;
     }
     let wide = area.width >= 110;
-    let many_repos = m.repos.len() > 1;
+    let many_repos = m.many_repos();
+    // As wide as the longest repo label, within reason: the title needs the room.
+    let repo_width = m
+        .repos
+        .iter()
+        .map(|r| m.repo_label(r).width())
+        .max()
+        .unwrap_or(0)
+        .clamp(4, 24) as u16;
     let mut titles = vec!["", "WORKFLOW", "RUN", "BRANCH"];
     let mut widths = vec![
         Constraint::Length(1),
@@ -40,7 +50,7 @@ pub fn draw(frame: &mut Frame, area: Rect, m: &Model, theme: &Theme, now: DateTi
     ];
     if many_repos {
         titles.insert(1, "REPO");
-        widths.insert(1, Constraint::Length(16));
+        widths.insert(1, Constraint::Length(repo_width));
     }
     if wide {
         titles.push("EVENT");
@@ -69,7 +79,8 @@ pub fn draw(frame: &mut Frame, area: Rect, m: &Model, theme: &Theme, now: DateTi
             let finished = (!r.is_active()).then_some(r.updated_at);
             let mut cells = vec![Cell::from(Span::styled(sym, theme.style(color)))];
             if many_repos {
-                cells.push(Cell::from(e.repo.clone()));
+                let label = fmt::truncate(m.repo_label(&e.repo), usize::from(repo_width));
+                cells.push(Cell::from(Span::styled(label, theme.style(theme.accent))));
             }
             cells.push(Cell::from(r.name.clone().unwrap_or_default()));
             cells.push(Cell::from(format!("#{}", r.run_number)));

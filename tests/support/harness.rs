@@ -107,6 +107,19 @@ impl Harness {
         opts: HarnessOptions,
         tweak: impl FnOnce(&mut SimOptions),
     ) -> Harness {
+        Harness::start_with_config(opts, tweak, |sim| {
+            cockpit::demo::config_for(sim).unwrap_or_else(|e| panic!("demo config: {e}"))
+        })
+        .await
+    }
+
+    /// Like [`Harness::start_with_sim`], with the config built by `config` from the running
+    /// simulator instead of the demo's (e.g. several `[[repo]]`s).
+    pub async fn start_with_config(
+        opts: HarnessOptions,
+        tweak: impl FnOnce(&mut SimOptions),
+        config: impl FnOnce(&Simulator) -> cockpit::config::Config,
+    ) -> Harness {
         let clock = ManualClock::new(t0());
         let shared: SharedClock = Arc::new(clock.clone());
         let mut sim_opts = SimOptions::new(shared.clone());
@@ -122,7 +135,7 @@ impl Harness {
         let sim = Simulator::start(sim_opts)
             .await
             .unwrap_or_else(|e| panic!("starting the simulator: {e}"));
-        let config = cockpit::demo::config_for(&sim).unwrap_or_else(|e| panic!("demo config: {e}"));
+        let config = config(&sim);
         let github = HttpGitHub::new(ClientOptions {
             api_url: config.github.api_url.clone(),
             token: opts.token.clone(),
