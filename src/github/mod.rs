@@ -4,6 +4,7 @@ pub mod api;
 pub mod client;
 pub mod error;
 pub mod models;
+pub mod proxy;
 
 pub use api::{
     ActiveRollback, ApiResult, ClientStats, DeploymentState, DispatchOutcome, Fetched, GitHub,
