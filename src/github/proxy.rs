@@ -112,7 +112,9 @@ impl fmt::Debug for ProxyConfig {
 pub enum Route<'a> {
     Proxy(&'a ProxyVar),
     /// A proxy would apply, but `NO_PROXY` (named as found) exempts the host.
-    Exempt { no_proxy_var: &'static str },
+    Exempt {
+        no_proxy_var: &'static str,
+    },
     Direct,
 }
 
@@ -151,7 +153,10 @@ impl ProxyConfig {
                     .http(url(&http).unwrap_or_default())
                     .https(url(&https).unwrap_or_default())
                     .all(url(&all).unwrap_or_default())
-                    .no(no_proxy.as_ref().map(|(_, v)| v.clone()).unwrap_or_default())
+                    .no(no_proxy
+                        .as_ref()
+                        .map(|(_, v)| v.clone())
+                        .unwrap_or_default())
                     .build(),
             )
         });
@@ -192,6 +197,9 @@ impl ProxyConfig {
         let (Some(var), Some(matcher)) = (candidate, &self.matcher) else {
             return Route::Direct;
         };
+        if let Some((name, _)) = self.no_proxy.as_ref().filter(|(_, v)| exempts_all(v)) {
+            return Route::Exempt { no_proxy_var: name };
+        }
         // Only the destination's scheme, host and port matter, and they always form a URI.
         let host = url.host_str().unwrap_or_default();
         let dest = match url.port() {
@@ -244,6 +252,12 @@ impl ProxyConfig {
             config.for_url(url).map(|var| var.url.clone())
         }))
     }
+}
+
+/// `*` is every host (curl's rule); hyper-util's matcher applies it to names only, so an IP
+/// address such as a GitHub Enterprise host's would still go through the proxy.
+fn exempts_all(no_proxy: &str) -> bool {
+    no_proxy.split(',').any(|entry| entry.trim() == "*")
 }
 
 /// The first of `names` that is set and not empty.
@@ -315,7 +329,9 @@ mod tests {
 
     fn proxy_for(vars: &[(&str, &str)], url: &str) -> Option<String> {
         let config = config(vars).unwrap();
-        config.for_str(url).map(|v| format!("{} {}", v.name(), v.redacted()))
+        config
+            .for_str(url)
+            .map(|v| format!("{} {}", v.name(), v.redacted()))
     }
 
     #[test]
@@ -355,7 +371,10 @@ mod tests {
         );
         // HTTP_PROXY never carries https traffic.
         assert_eq!(
-            proxy_for(&[("HTTP_PROXY", "http://plain:8080")], "https://api.github.com"),
+            proxy_for(
+                &[("HTTP_PROXY", "http://plain:8080")],
+                "https://api.github.com"
+            ),
             None
         );
     }
@@ -392,6 +411,14 @@ mod tests {
             proxy_for(&[("HTTPS_PROXY", "proxy.corp:3128")], "https://x.org"),
             Some("HTTPS_PROXY http://proxy.corp:3128".into())
         );
+        // An IPv6 proxy, and credentials that need percent-encoding.
+        assert_eq!(
+            proxy_for(
+                &[("HTTPS_PROXY", "http://u%20x:p%2Fw@[::1]:3128")],
+                "https://x.org"
+            ),
+            Some("HTTPS_PROXY http://[::1]:3128".into())
+        );
         // The scheme's default port when none is given.
         assert_eq!(
             proxy_for(&[("HTTPS_PROXY", "http://proxy.corp")], "https://x.org"),
@@ -413,8 +440,10 @@ mod tests {
         // Lists, with spaces.
         assert!(!with("example.org, ghes.corp", "https://ghes.corp/api/v3"));
         assert!(with("example.org, ghes.corp", "https://api.github.com"));
-        // `*` is everything.
+        // `*` is everything, IP addresses included.
         assert!(!with("*", "https://api.github.com"));
+        assert!(!with("*", "https://192.168.1.20:8443"));
+        assert!(!with("ghes.corp, *", "https://[::1]"));
         // IP addresses and ranges, v4 and v6.
         assert!(!with("127.0.0.1", "https://127.0.0.1:8443"));
         assert!(with("127.0.0.1", "https://127.0.0.2:8443"));
@@ -448,14 +477,23 @@ mod tests {
             "none (NO_PROXY matches ghes.corp)"
         );
         let debug = format!("{c:?}");
-        assert!(!debug.contains("s3cr") && !debug.contains("alice"), "{debug}");
+        assert!(
+            !debug.contains("s3cr") && !debug.contains("alice"),
+            "{debug}"
+        );
     }
 
     #[test]
     fn a_value_that_is_not_a_url_names_the_variable_not_the_value() {
         let err = config(&[("HTTPS_PROXY", "http://pw:hunter2@proxy:notaport")]).unwrap_err();
         assert!(
-            matches!(err, ProxyError::NotAUrl { var: "HTTPS_PROXY", .. }),
+            matches!(
+                err,
+                ProxyError::NotAUrl {
+                    var: "HTTPS_PROXY",
+                    ..
+                }
+            ),
             "{err:?}"
         );
         let text = err.to_string();
@@ -463,7 +501,13 @@ mod tests {
         assert!(!text.contains("hunter2"), "{text}");
 
         let err = config(&[("http_proxy", "http://")]).unwrap_err();
-        assert!(matches!(err, ProxyError::NotAUrl { var: "http_proxy", .. }));
+        assert!(matches!(
+            err,
+            ProxyError::NotAUrl {
+                var: "http_proxy",
+                ..
+            }
+        ));
 
         // Checked even where no request would use it.
         let err = config(&[
