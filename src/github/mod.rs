@@ -4,6 +4,7 @@ pub mod api;
 pub mod client;
 pub mod error;
 pub mod models;
+mod proxied;
 pub mod proxy;
 
 pub use api::{
