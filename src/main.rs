@@ -10,6 +10,7 @@ use cockpit::clock::{SharedClock, SystemClock};
 use cockpit::config::{self, Config, ConfigError};
 use cockpit::effects::{self, Backends};
 use cockpit::github::client::{ClientOptions, HttpGitHub};
+use cockpit::github::proxy::ProxyConfig;
 use cockpit::health::HttpProber;
 use cockpit::init::{self, InitError};
 use cockpit::notify::HttpNotifier;
@@ -163,7 +164,14 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             };
             let story = demo::start_story(sim.control());
             let config = demo::config_for(&sim)?;
-            let github = client(&config, None, "demo (no token)".into(), clock.clone())?;
+            // The simulator is on this machine: never through a proxy.
+            let github = client(
+                &config,
+                None,
+                "demo (no token)".into(),
+                ProxyConfig::none(),
+                clock.clone(),
+            )?;
             run_tui(
                 (&cli.theme, cli.read_only),
                 (&config, None),
@@ -185,7 +193,10 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                 Some(&path),
                 &theme::Catalog::from_config_dir(),
             )?;
+            let proxy = proxy_from_env()?;
             print!("{}", config::describe(&config, &path));
+            println!("\nproxy");
+            println!("  api: {}", proxy.describe_for(&config.github.api_url));
             Ok(ExitCode::SUCCESS)
         }
         Some(Command::Init(args)) => init_config(&args, cli.config.as_deref()),
@@ -395,6 +406,7 @@ async fn run_tui(
 
 /// The client, and the token to keep out of the audit log.
 fn authed_client(config: &Config, clock: SharedClock) -> Result<(Arc<HttpGitHub>, String)> {
+    let proxy = proxy_from_env()?;
     let env = |k: &str| std::env::var(k).ok();
     let tok = token::discover(
         config.github.token_command.as_deref(),
@@ -403,7 +415,15 @@ fn authed_client(config: &Config, clock: SharedClock) -> Result<(Arc<HttpGitHub>
     )?;
     tracing::info!(source = %tok.source, "using GitHub token");
     let secret = tok.value.clone();
-    Ok((client(config, Some(tok.value), tok.source, clock)?, secret))
+    Ok((
+        client(config, Some(tok.value), tok.source, proxy, clock)?,
+        secret,
+    ))
+}
+
+/// `HTTPS_PROXY` and friends; a value that is not a proxy URL is the user's to fix (exit 2).
+fn proxy_from_env() -> Result<ProxyConfig> {
+    ProxyConfig::from_env().map_err(|e| UsageError(e.to_string()).into())
 }
 
 /// The audit log every mutation goes through. The actor is the local user: GitHub records
@@ -426,6 +446,7 @@ fn client(
     config: &Config,
     token: Option<String>,
     token_source: String,
+    proxy: ProxyConfig,
     clock: SharedClock,
 ) -> Result<Arc<HttpGitHub>> {
     Ok(Arc::new(HttpGitHub::new(ClientOptions {
@@ -434,5 +455,6 @@ fn client(
         token_source,
         timeout: Duration::from_secs(10),
         clock,
+        proxy,
     })?))
 }

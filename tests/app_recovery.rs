@@ -15,6 +15,7 @@ use cockpit::clock::SharedClock;
 use cockpit::github::GitHub;
 use cockpit::github::client::{ClientOptions, HttpGitHub};
 use cockpit::github::models::{Conclusion, RunStatus};
+use cockpit::github::proxy::ProxyConfig;
 use cockpit::model::Level;
 use cockpit::msg::Cmd;
 use cockpit::sim::{Fault, FaultRule};
@@ -42,6 +43,7 @@ async fn truth(h: &Harness) -> Vec<RunRow> {
         token_source: "test".into(),
         timeout: Duration::from_secs(10),
         clock,
+        proxy: ProxyConfig::none(),
     })
     .unwrap();
     fresh
@@ -380,6 +382,7 @@ async fn a_change_shows_within_active_poll() {
         token_source: "test".into(),
         timeout: Duration::from_secs(5),
         clock: Arc::new(h.clock.clone()) as SharedClock,
+        proxy: ProxyConfig::none(),
     })
     .unwrap();
     let done = |s: Option<RunStatus>| s == Some(RunStatus::Completed);

@@ -11,6 +11,7 @@ use chrono::{DateTime, TimeZone, Utc};
 use cockpit::clock::{ManualClock, SharedClock};
 use cockpit::github::client::{ClientOptions, HttpGitHub};
 use cockpit::github::error::ApiError;
+use cockpit::github::proxy::ProxyConfig;
 use cockpit::github::{GitHub, ROLLBACK_TASK};
 use cockpit::sim::{Fault, FaultRule, RecordedRequest, SimOptions, Simulator};
 use http::Method;
@@ -46,6 +47,7 @@ async fn start() -> Env {
         token_source: "$GH_TOKEN".into(),
         timeout: Duration::from_secs(10),
         clock: shared,
+        proxy: ProxyConfig::none(),
     })
     .unwrap();
     Env { sim, clock, client }

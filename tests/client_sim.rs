@@ -12,6 +12,7 @@ use cockpit::clock::{ManualClock, SharedClock};
 use cockpit::github::client::{ClientOptions, HttpGitHub};
 use cockpit::github::error::ApiError;
 use cockpit::github::models::{Conclusion, RunStatus, WorkflowRun};
+use cockpit::github::proxy::ProxyConfig;
 use cockpit::github::{ClientStats, GitHub};
 use cockpit::sim::{Fault, FaultRule, RecordedRequest, SimOptions, Simulator};
 use http::Method;
@@ -43,6 +44,7 @@ fn client_for(
         token_source: TOKEN_SOURCE.into(),
         timeout,
         clock: shared,
+        proxy: ProxyConfig::none(),
     })
     .unwrap()
 }

@@ -30,6 +30,8 @@ use super::models::{
     EnvironmentApproval, Job, JobsPage, PendingDeployment, RateLimitResponse, Release, Workflow,
     WorkflowRun, WorkflowRunsPage, WorkflowsPage,
 };
+use super::proxied;
+use super::proxy::{ProxyConfig, ProxyVar};
 use crate::clock::SharedClock;
 
 /// GitHub refuses deployment status descriptions longer than this (422).
@@ -49,11 +51,16 @@ pub struct ClientOptions {
     pub token_source: String,
     pub timeout: Duration,
     pub clock: SharedClock,
+    /// Proxies from the environment (`ProxyConfig::from_env`), or none.
+    pub proxy: ProxyConfig,
 }
 
 pub struct HttpGitHub {
     octo: Octocrab,
     plain: reqwest::Client,
+    proxy: ProxyConfig,
+    /// The proxy API requests go through, named in errors that come from it.
+    api_proxy: Option<ProxyVar>,
     token_source: String,
     timeout: Duration,
     clock: SharedClock,
@@ -67,18 +74,32 @@ pub struct HttpGitHub {
 impl HttpGitHub {
     pub fn new(opts: ClientOptions) -> color_eyre::Result<HttpGitHub> {
         use color_eyre::eyre::WrapErr;
-        let mut builder = Octocrab::builder()
-            .base_uri(opts.api_url.trim_end_matches('/'))
-            .wrap_err_with(|| format!("api_url {:?} is not a valid URL", opts.api_url))?
-            .add_retry_config(RetryConfig::None)
-            .set_connect_timeout(Some(Duration::from_secs(5)))
-            .set_read_timeout(Some(opts.timeout));
-        if let Some(token) = opts.token {
-            builder = builder.personal_token(token);
-        }
-        let octo = builder.build().wrap_err("building the GitHub client")?;
-        // Log downloads go to another host: a separate client that never carries the token.
-        let plain = reqwest::Client::builder()
+        let api_url = opts.api_url.trim_end_matches('/');
+        let api_proxy = opts.proxy.for_str(api_url).cloned();
+        let octo = match &api_proxy {
+            // Without a proxy, octocrab's own client, exactly as before proxies existed.
+            None => {
+                let mut builder = Octocrab::builder()
+                    .base_uri(api_url)
+                    .wrap_err_with(|| format!("api_url {:?} is not a valid URL", opts.api_url))?
+                    .add_retry_config(RetryConfig::None)
+                    .set_connect_timeout(Some(Duration::from_secs(5)))
+                    .set_read_timeout(Some(opts.timeout));
+                if let Some(token) = &opts.token {
+                    builder = builder.personal_token(token.clone());
+                }
+                builder.build().wrap_err("building the GitHub client")?
+            }
+            Some(via) => {
+                tracing::info!(proxy = %via, "GitHub API requests go through a proxy");
+                proxied::octocrab(api_url, opts.token.as_deref(), opts.timeout, &opts.proxy)?
+            }
+        };
+        // Log downloads go to another host: a separate client that never carries the token,
+        // through the same proxies (by the log host's own rules: NO_PROXY may differ).
+        let plain = opts
+            .proxy
+            .apply(reqwest::Client::builder())
             .connect_timeout(Duration::from_secs(5))
             .timeout(Duration::from_secs(120))
             .build()
@@ -86,6 +107,8 @@ impl HttpGitHub {
         Ok(HttpGitHub {
             octo,
             plain,
+            proxy: opts.proxy,
+            api_proxy,
             token_source: opts.token_source,
             timeout: opts.timeout,
             clock: opts.clock,
@@ -467,7 +490,7 @@ impl HttpGitHub {
         let (status, headers, body) = tokio::time::timeout(self.timeout, call)
             .await
             .map_err(|_| self.fail(ApiError::Timeout { secs }))?
-            .map_err(|e| self.fail(with_secs(e, secs)))?;
+            .map_err(|e| self.fail(blame_proxy(self.api_proxy.as_ref(), with_secs(e, secs))))?;
         self.record_rate(&headers);
         Ok((status, headers, body))
     }
@@ -490,6 +513,9 @@ impl HttpGitHub {
         headers: &HeaderMap,
         body: &[u8],
     ) -> ApiError {
+        if status == StatusCode::PROXY_AUTHENTICATION_REQUIRED {
+            return proxy_refused(self.api_proxy.as_ref());
+        }
         classify(
             path,
             status,
@@ -519,13 +545,17 @@ impl HttpGitHub {
                     detail: "redirect without a Location header".into(),
                 })
             })?;
+        let log_proxy = self.proxy.for_str(location);
         // The log host is not GitHub's API: this client has no token to forward.
         let mut resp = self
             .plain
             .get(location)
             .send()
             .await
-            .map_err(|e| self.fail(map_reqwest_error(e)))?;
+            .map_err(|e| self.fail(blame_proxy(log_proxy, map_reqwest_error(e))))?;
+        if resp.status() == StatusCode::PROXY_AUTHENTICATION_REQUIRED {
+            return Err(self.fail(proxy_refused(log_proxy)));
+        }
         if !resp.status().is_success() {
             return Err(self.fail(ApiError::Http {
                 status: resp.status().as_u16(),
@@ -1046,6 +1076,53 @@ fn map_reqwest_error(e: reqwest::Error) -> ApiError {
             status: e.status().map(|s| s.as_u16()).unwrap_or(0),
             message: error_chain(&e),
         }
+    }
+}
+
+/// A connection that failed while a proxy was in the way failed at (or behind) the proxy:
+/// say which one, or the operator looks for the fault at GitHub.
+fn blame_proxy(proxy: Option<&ProxyVar>, e: ApiError) -> ApiError {
+    match (proxy, e) {
+        // A 407 to a CONNECT (https://) surfaces as a connection error, not as an answer.
+        (Some(_), ApiError::Connect(message))
+            if message.contains("proxy authorization required") =>
+        {
+            proxy_refused(proxy)
+        }
+        (Some(proxy), ApiError::Connect(message)) => ApiError::Proxy {
+            proxy: proxy.to_string(),
+            message,
+        },
+        (_, e) => e,
+    }
+}
+
+/// A 407: the proxy wants (other) credentials. Only a proxy answers 407, so even without a
+/// configured one (a transparent proxy) it is named as such.
+fn proxy_refused(proxy: Option<&ProxyVar>) -> ApiError {
+    match proxy {
+        Some(proxy) => ApiError::Proxy {
+            proxy: proxy.to_string(),
+            message: if proxy.has_credentials() {
+                format!(
+                    "407 Proxy Authentication Required: the proxy refused the user and \
+                     password in {}",
+                    proxy.name()
+                )
+            } else {
+                format!(
+                    "407 Proxy Authentication Required: put the proxy's user and password in \
+                     {} (http://user:password@host:port)",
+                    proxy.name()
+                )
+            },
+        },
+        None => ApiError::Proxy {
+            proxy: "on the way (none is configured)".into(),
+            message: "407 Proxy Authentication Required: set HTTPS_PROXY (or HTTP_PROXY) to \
+                      http://user:password@host:port"
+                .into(),
+        },
     }
 }
 

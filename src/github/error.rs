@@ -27,6 +27,10 @@ pub enum ApiError {
     Timeout { secs: u64 },
     #[error("connection failed: {0}")]
     Connect(String),
+    /// The proxy the request went through refused it or failed (`proxy` is shown without
+    /// credentials); whether GitHub saw the request is unknown unless `message` says.
+    #[error("proxy {proxy}: {message}")]
+    Proxy { proxy: String, message: String },
     #[error("malformed response from {what}: {detail}")]
     Decode { what: String, detail: String },
     /// Refused before anything went to GitHub (the audit log could not be written first).
@@ -40,6 +44,9 @@ impl ApiError {
         match self {
             ApiError::Http { status, .. } => *status >= 500,
             ApiError::Timeout { .. } | ApiError::Connect(_) | ApiError::Decode { .. } => true,
+            // A proxy that restarts or drops a connection recovers; one that wants other
+            // credentials does not, but re-polling a GET with backoff costs nothing.
+            ApiError::Proxy { .. } => true,
             ApiError::RateLimited { .. } => true,
             _ => false,
         }

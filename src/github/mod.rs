@@ -4,6 +4,8 @@ pub mod api;
 pub mod client;
 pub mod error;
 pub mod models;
+mod proxied;
+pub mod proxy;
 
 pub use api::{
     ActiveRollback, ApiResult, ClientStats, DeploymentState, DispatchOutcome, Fetched, GitHub,

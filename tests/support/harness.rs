@@ -27,6 +27,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use cockpit::clock::{Clock, ManualClock, SharedClock};
 use cockpit::effects::Auditor;
 use cockpit::github::client::{ClientOptions, HttpGitHub};
+use cockpit::github::proxy::ProxyConfig;
 use cockpit::github::{ClientStats, GitHub};
 use cockpit::health::{HttpProber, Prober};
 use cockpit::model::Model;
@@ -142,6 +143,7 @@ impl Harness {
             token_source: opts.token_source.clone(),
             timeout: opts.client_timeout,
             clock: shared,
+            proxy: ProxyConfig::none(),
         })
         .unwrap_or_else(|e| panic!("building the client: {e}"));
         let mut model = cockpit::tui::initial_model(&config, false, clock.now());
