@@ -177,9 +177,14 @@ pub fn draw(
             }
             lines.push(Line::raw(""));
             let hint = if s.stage == Stage::Running {
-                "Esc hide (the rollback goes on; R shows it again)"
+                // Named from the keymap: `[keys]` may have moved rollback off `R`.
+                let key = m
+                    .keymap
+                    .label_of(crate::msg::Action::Rollback)
+                    .unwrap_or_else(|| ":rollback".into());
+                format!("Esc hide (the rollback goes on; {key} shows it again)")
             } else {
-                "Esc close"
+                "Esc close".to_string()
             };
             lines.push(Line::styled(hint, muted));
         }
