@@ -13,6 +13,7 @@ pub mod github;
 pub mod health;
 pub mod keymap;
 pub mod logging;
+pub mod manual;
 pub mod model;
 pub mod msg;
 pub mod notify;

@@ -1,9 +1,10 @@
+use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Duration;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, Parser, Subcommand};
 use color_eyre::eyre::{Result, WrapErr};
 
 use cockpit::clock::{SharedClock, SystemClock};
@@ -13,7 +14,7 @@ use cockpit::github::client::{ClientOptions, HttpGitHub};
 use cockpit::health::HttpProber;
 use cockpit::notify::HttpNotifier;
 use cockpit::sim::{SimOptions, Simulator};
-use cockpit::{audit, demo, logging, status, theme, token, tui};
+use cockpit::{audit, demo, logging, manual, status, theme, token, tui};
 
 /// A terminal release cockpit: GitHub Actions runs, gates, environment health and rollbacks.
 #[derive(Debug, Parser)]
@@ -52,6 +53,25 @@ enum Command {
         #[command(subcommand)]
         command: AuditCommand,
     },
+    /// Print a shell completion script to stdout.
+    ///
+    /// bash: `cockpit completions bash > ~/.local/share/bash-completion/completions/cockpit`;
+    /// zsh: `cockpit completions zsh > ~/.zfunc/_cockpit` (with `~/.zfunc` in `$fpath`);
+    /// fish: `cockpit completions fish > ~/.config/fish/completions/cockpit.fish`.
+    Completions {
+        /// The shell to complete for.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff) to stdout.
+    ///
+    /// Read it with `cockpit man | man -l -`, or install the pages with
+    /// `cockpit man --dir ~/.local/share/man/man1`.
+    Man {
+        /// Write cockpit.1 and a page per command into DIR instead.
+        #[arg(long, value_name = "DIR")]
+        dir: Option<PathBuf>,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -84,6 +104,15 @@ struct UsageError(String);
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    // Generated text only: no config, no log file, no runtime.
+    match &cli.command {
+        Some(Command::Completions { shell }) => {
+            let script = manual::completions(&mut Cli::command(), *shell);
+            return print_generated(std::io::stdout().write_all(&script), "completions");
+        }
+        Some(Command::Man { dir }) => return man(dir.as_deref()),
+        _ => {}
+    }
     if let Err(e) = color_eyre::install() {
         eprintln!("cockpit: {e}");
         return ExitCode::from(1);
@@ -144,6 +173,8 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             sim.shutdown();
             Ok(ExitCode::SUCCESS)
         }
+        // Printed by `main` before anything starts.
+        Some(Command::Completions { .. } | Command::Man { .. }) => Ok(ExitCode::SUCCESS),
         Some(Command::CheckConfig) => {
             let (path, config) = config::discover_and_load(cli.config.as_deref())?;
             print!("{}", config::describe(&config, &path));
@@ -193,6 +224,34 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             )
             .await?;
             Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+/// `cockpit man [--dir DIR]`.
+fn man(dir: Option<&std::path::Path>) -> ExitCode {
+    let result = match dir {
+        Some(dir) => manual::man_pages(Cli::command(), dir).map(|files| {
+            for f in files {
+                println!("{}", f.display());
+            }
+        }),
+        None => manual::man_page(Cli::command(), &mut std::io::stdout()),
+    };
+    match dir {
+        Some(dir) => print_generated(result, &format!("man pages to {}", dir.display())),
+        None => print_generated(result, "the man page"),
+    }
+}
+
+/// Exit code of printing generated text. A reader that stops early (`| head`) is fine.
+fn print_generated(result: std::io::Result<()>, what: &str) -> ExitCode {
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("cockpit: writing {what}: {e}");
+            ExitCode::from(1)
         }
     }
 }
