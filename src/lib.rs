@@ -18,6 +18,7 @@ pub mod model;
 pub mod msg;
 pub mod notify;
 pub mod palette;
+pub mod palette_history;
 pub mod remote;
 pub mod sim;
 pub mod status;

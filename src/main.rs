@@ -14,7 +14,7 @@ use cockpit::github::client::{ClientOptions, HttpGitHub};
 use cockpit::health::HttpProber;
 use cockpit::notify::HttpNotifier;
 use cockpit::sim::{SimOptions, Simulator};
-use cockpit::{audit, demo, logging, manual, status, theme, token, tui};
+use cockpit::{audit, demo, logging, manual, palette_history, status, theme, token, tui};
 
 /// A terminal release cockpit: GitHub Actions runs, gates, environment health and rollbacks.
 #[derive(Debug, Parser)]
@@ -342,7 +342,17 @@ async fn run_tui(
     clock: SharedClock,
 ) -> Result<()> {
     let theme = pick_theme(theme_flag, config)?;
-    let model = tui::initial_model(config, read_only, clock.now());
+    let mut model = tui::initial_model(config, read_only, clock.now());
+    if let Some(path) = palette_history::default_path() {
+        // Not fatal: the palette works without its history.
+        match palette_history::load(&path) {
+            Ok(history) => model.palette_history = history,
+            Err(e) => {
+                tracing::warn!(path = %path.display(), error = %e, "palette history not read")
+            }
+        }
+        model.palette_history_file = Some(path);
+    }
     let backends = Backends {
         github,
         prober: prober()?,

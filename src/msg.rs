@@ -207,6 +207,11 @@ pub enum Cmd {
     },
     Notify(Announcement),
     OpenUrl(String),
+    /// Replace the palette history file with these commands (oldest first).
+    SavePaletteHistory {
+        path: std::path::PathBuf,
+        lines: Vec<String>,
+    },
     /// Switch to a built-in theme (the loop owns the theme; views only borrow it).
     SetTheme(String),
     Bell,
