@@ -30,6 +30,7 @@ rerun_failed = "r"
 filter = "f"
 approve = ["A", "ctrl-a"]
 back = "h"
+view_gates = "F3"
 "#;
 
 fn custom_keymap() -> Keymap {
@@ -92,6 +93,19 @@ fn a_rebound_key_acts_and_the_old_key_no_longer_does() {
     let mut other = model(120, 20);
     assert_eq!(update(&mut other, Msg::Key(ctrl_c), t0()), vec![Cmd::Quit]);
     assert_eq!(press(&mut m, KeyCode::Char('Q')), vec![Cmd::Quit]);
+}
+
+#[test]
+fn messages_name_the_key_in_force() {
+    let mut m = model_with_runs(release_day(t0()), t0());
+    m.keymap = Arc::new(custom_keymap());
+    m.gates.clear();
+    m.flash = None;
+    update(&mut m, Msg::Tick, t0());
+    let flash = m.flash.as_ref().map(|f| f.text.clone()).unwrap_or_default();
+    assert!(flash.ends_with("F3 shows gates"), "{flash}");
+    press(&mut m, KeyCode::F(3));
+    assert_eq!(m.screen, cockpit::model::Screen::Gates);
 }
 
 #[test]
