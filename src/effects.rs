@@ -419,6 +419,20 @@ pub async fn perform(cmd: Cmd, gh: &dyn GitHub, auditor: &Auditor) -> Vec<Msg> {
             Msg::MutationDone { mutation, result }
         }
         Cmd::ReadAudit => return vec![Msg::Audit(auditor.recent(500).await)],
+        Cmd::SavePaletteHistory { path, lines } => {
+            // History is a convenience: a failed write is logged, never shown as a failure.
+            let shown = path.display().to_string();
+            let written = tokio::task::spawn_blocking(move || {
+                crate::palette_history::save(&path, &lines).map_err(|e| e.to_string())
+            })
+            .await
+            .map_err(|e| e.to_string())
+            .and_then(|r| r);
+            if let Err(e) = written {
+                tracing::warn!(path = %shown, error = %e, "palette history not saved");
+            }
+            return Vec::new();
+        }
         Cmd::LoadDispatch {
             repo,
             workflow,

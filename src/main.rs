@@ -1,9 +1,10 @@
+use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Duration;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, Parser, Subcommand};
 use color_eyre::eyre::{Result, WrapErr};
 
 use cockpit::clock::{SharedClock, SystemClock};
@@ -15,7 +16,7 @@ use cockpit::health::HttpProber;
 use cockpit::init::{self, InitError};
 use cockpit::notify::HttpNotifier;
 use cockpit::sim::{SimOptions, Simulator};
-use cockpit::{audit, demo, logging, status, theme, token, tui};
+use cockpit::{audit, demo, logging, manual, palette_history, status, theme, token, tui};
 
 /// A terminal release cockpit: GitHub Actions runs, gates, environment health and rollbacks.
 #[derive(Debug, Parser)]
@@ -59,6 +60,25 @@ enum Command {
     Audit {
         #[command(subcommand)]
         command: AuditCommand,
+    },
+    /// Print a shell completion script to stdout.
+    ///
+    /// bash: `cockpit completions bash > ~/.local/share/bash-completion/completions/cockpit`;
+    /// zsh: `cockpit completions zsh > ~/.zfunc/_cockpit` (with `~/.zfunc` in `$fpath`);
+    /// fish: `cockpit completions fish > ~/.config/fish/completions/cockpit.fish`.
+    Completions {
+        /// The shell to complete for.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff) to stdout.
+    ///
+    /// Read it with `cockpit man | man -l -`, or install the pages with
+    /// `cockpit man --dir ~/.local/share/man/man1`.
+    Man {
+        /// Write cockpit.1 and a page per command into DIR instead.
+        #[arg(long, value_name = "DIR")]
+        dir: Option<PathBuf>,
     },
 }
 
@@ -108,6 +128,15 @@ struct UsageError(String);
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    // Generated text only: no config, no log file, no runtime.
+    match &cli.command {
+        Some(Command::Completions { shell }) => {
+            let script = manual::completions(&mut Cli::command(), *shell);
+            return print_generated(std::io::stdout().write_all(&script), "completions");
+        }
+        Some(Command::Man { dir }) => return man(dir.as_deref()),
+        _ => {}
+    }
     if let Err(e) = color_eyre::install() {
         eprintln!("cockpit: {e}");
         return ExitCode::from(1);
@@ -184,6 +213,8 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             sim.shutdown();
             Ok(ExitCode::SUCCESS)
         }
+        // Printed by `main` before anything starts.
+        Some(Command::Completions { .. } | Command::Man { .. }) => Ok(ExitCode::SUCCESS),
         Some(Command::CheckConfig) => {
             let (path, config) = config::discover_and_load(cli.config.as_deref())?;
             // A theme that would stop the TUI from starting fails the check too.
@@ -280,6 +311,34 @@ fn init_config(args: &InitArgs, explicit_config: Option<&std::path::Path>) -> Re
     };
     println!("next: review the lines marked TODO, then run `{check}`");
     Ok(ExitCode::SUCCESS)
+}
+
+/// `cockpit man [--dir DIR]`.
+fn man(dir: Option<&std::path::Path>) -> ExitCode {
+    let result = match dir {
+        Some(dir) => manual::man_pages(Cli::command(), dir).map(|files| {
+            for f in files {
+                println!("{}", f.display());
+            }
+        }),
+        None => manual::man_page(Cli::command(), &mut std::io::stdout()),
+    };
+    match dir {
+        Some(dir) => print_generated(result, &format!("man pages to {}", dir.display())),
+        None => print_generated(result, "the man page"),
+    }
+}
+
+/// Exit code of printing generated text. A reader that stops early (`| head`) is fine.
+fn print_generated(result: std::io::Result<()>, what: &str) -> ExitCode {
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("cockpit: writing {what}: {e}");
+            ExitCode::from(1)
+        }
+    }
 }
 
 /// The audit log to check when no `--path` is given: `[audit] path` of the config if there is
@@ -392,6 +451,16 @@ async fn run_tui(
     let theme = pick_theme(theme_flag, config, config_path, &themes)?;
     let mut model = tui::initial_model(config, read_only, clock.now());
     model.themes = themes.names();
+    if let Some(path) = palette_history::default_path() {
+        // Not fatal: the palette works without its history.
+        match palette_history::load(&path) {
+            Ok(history) => model.palette_history = history,
+            Err(e) => {
+                tracing::warn!(path = %path.display(), error = %e, "palette history not read")
+            }
+        }
+        model.palette_history_file = Some(path);
+    }
     let backends = Backends {
         github,
         prober: prober()?,

@@ -231,6 +231,11 @@ pub enum Cmd {
     },
     Notify(Announcement),
     OpenUrl(String),
+    /// Replace the palette history file with these commands (oldest first).
+    SavePaletteHistory {
+        path: std::path::PathBuf,
+        lines: Vec<String>,
+    },
     /// Switch to the theme of that name (the loop owns the theme and loads it; views only
     /// borrow it). Answered by `Msg::ThemeSwitched`.
     SetTheme(String),

@@ -270,6 +270,8 @@ pub struct Candidates {
     pub themes: Vec<String>,
     /// Input names of the workflow being dispatched, as `name=`.
     pub inputs: Vec<String>,
+    /// Values those inputs accept, as `name=value` (offered once the word has an `=`).
+    pub input_values: Vec<String>,
 }
 
 /// Completion of the word under the cursor (the end of the line): the byte offset where
@@ -324,6 +326,7 @@ pub fn complete(line: &str, c: &Candidates) -> Completion {
             Some(Arg::Version) => c.versions.clone(),
             Some(Arg::Workflow) => c.workflows.clone(),
             Some(Arg::Theme) => c.themes.clone(),
+            Some(Arg::Ref | Arg::KeyValue) if word.contains('=') => c.input_values.clone(),
             Some(Arg::Ref) => c.refs.iter().chain(&c.inputs).cloned().collect(),
             Some(Arg::KeyValue) => c.inputs.clone(),
             None => Vec::new(),
@@ -426,7 +429,8 @@ mod tests {
             versions: vec!["v1.3.2".into(), "v1.3.1".into()],
             refs: vec!["main".into()],
             themes: vec!["default".into()],
-            inputs: vec!["version=".into()],
+            inputs: vec!["version=".into(), "dry_run=".into()],
+            input_values: vec!["dry_run=true".into(), "dry_run=false".into()],
         }
     }
 
@@ -441,9 +445,20 @@ mod tests {
         assert_eq!(opts("watch "), vec!["staging", "production"]);
         assert_eq!(opts("rollback production v1.3."), vec!["v1.3.2", "v1.3.1"]);
         assert_eq!(opts("dispatch d"), vec!["deploy-production.yml"]);
-        assert_eq!(opts("dispatch ci.yml "), vec!["main", "version="]);
+        assert_eq!(
+            opts("dispatch ci.yml "),
+            vec!["main", "version=", "dry_run="]
+        );
         assert_eq!(opts("dispatch ci.yml main v"), vec!["version="]);
-        assert_eq!(opts("dispatch ci.yml main a=1 "), vec!["version="]);
+        assert_eq!(
+            opts("dispatch ci.yml main a=1 "),
+            vec!["version=", "dry_run="]
+        );
+        assert_eq!(
+            opts("dispatch ci.yml main dry_run="),
+            vec!["dry_run=true", "dry_run=false"]
+        );
+        assert_eq!(opts("dispatch ci.yml dry_run=f"), vec!["dry_run=false"]);
         assert_eq!(opts("theme "), vec!["default"]);
         assert!(opts("quit ").is_empty());
         assert!(opts("nope ").is_empty());

@@ -8,6 +8,7 @@ use crossterm::event::{DisableMouseCapture, EnableMouseCapture};
 use crate::app;
 use crate::config::Config;
 use crate::effects::Backends;
+use crate::keymap::Keymap;
 use crate::model::{Model, PollSettings, SourceKey};
 use crate::theme::Theme;
 
@@ -46,7 +47,21 @@ pub fn initial_model(
     model.actor = local_user();
     model.envs = crate::model::env::from_config(config, now);
     model.monitor = config.monitor.clone();
+    model.keymap = std::sync::Arc::new(keymap(config));
     model
+}
+
+/// The keymap in force: the defaults with `[keys]` applied. A loaded config has been
+/// validated, so its overrides apply; should one not, the defaults are used and the reasons
+/// logged rather than starting with a keymap that means two things by one key.
+pub fn keymap(config: &Config) -> Keymap {
+    let entries = config.keys.iter().map(|(a, b)| (a.as_str(), b.keys()));
+    Keymap::with_overrides(entries).unwrap_or_else(|problems| {
+        for p in problems {
+            tracing::warn!(problem = %p, "[keys] not applied");
+        }
+        Keymap::default()
+    })
 }
 
 /// The operator's local user name (`$USER`, `$USERNAME`, `$LOGNAME`), or `unknown`.

@@ -36,6 +36,7 @@ fn client(api_url: &str, clock: &ManualClock) -> HttpGitHub {
         token_source: "$GH_TOKEN".into(),
         timeout: Duration::from_secs(10),
         clock: shared,
+        proxy: cockpit::github::proxy::ProxyConfig::none(),
     })
     .unwrap()
 }

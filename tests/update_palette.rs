@@ -198,3 +198,156 @@ fn theme_switches_only_to_a_known_theme_and_quit_quits() {
     press(&mut m, KeyCode::Esc);
     assert_eq!(command(&mut m, "quit"), vec![Cmd::Quit]);
 }
+
+fn palette_text(m: &Model) -> String {
+    m.palette
+        .as_ref()
+        .map(|p| p.text.clone())
+        .unwrap_or_default()
+}
+
+#[test]
+fn up_and_down_walk_the_commands_that_ran_newest_first() {
+    let mut m = envs_model();
+    command(&mut m, "watch production");
+    command(&mut m, "watch prod"); // a mistake: stays open, is not remembered
+    press(&mut m, KeyCode::Esc);
+    command(&mut m, "watch staging");
+    command(&mut m, "watch staging"); // twice in a row: kept once
+    assert_eq!(m.palette_history, ["watch production", "watch staging"]);
+
+    press(&mut m, KeyCode::Char(':'));
+    press(&mut m, KeyCode::Up);
+    assert_eq!(palette_text(&m), "watch staging");
+    press(&mut m, KeyCode::Up);
+    assert_eq!(palette_text(&m), "watch production");
+    press(&mut m, KeyCode::Up);
+    assert_eq!(palette_text(&m), "watch production", "nothing older");
+    press(&mut m, KeyCode::Down);
+    assert_eq!(palette_text(&m), "watch staging");
+    press(&mut m, KeyCode::Down);
+    assert_eq!(palette_text(&m), "", "past the newest: the line as typed");
+
+    // What was typed first filters the walk; Enter runs what is shown.
+    typed(&mut m, "watch p");
+    press(&mut m, KeyCode::Up);
+    assert_eq!(palette_text(&m), "watch production");
+    press(&mut m, KeyCode::Down);
+    assert_eq!(palette_text(&m), "watch p");
+    press(&mut m, KeyCode::Up);
+    press(&mut m, KeyCode::Enter);
+    assert!(m.palette.is_none());
+    assert_eq!(
+        m.palette_history,
+        ["watch production", "watch staging", "watch production"]
+    );
+}
+
+#[test]
+fn a_command_that_ran_is_saved_through_an_effect_only_with_a_history_file() {
+    let mut m = envs_model();
+    let cmds = command(&mut m, "watch staging");
+    assert!(
+        !cmds
+            .iter()
+            .any(|c| matches!(c, Cmd::SavePaletteHistory { .. })),
+        "no file: memory only"
+    );
+    let path = std::path::PathBuf::from("/state/cockpit/palette_history");
+    m.palette_history_file = Some(path.clone());
+    let cmds = command(&mut m, "watch production");
+    assert!(cmds.contains(&Cmd::SavePaletteHistory {
+        path: path.clone(),
+        lines: vec!["watch staging".into(), "watch production".into()],
+    }));
+    // Nothing new to write: the same command again.
+    let again = command(&mut m, "watch production");
+    assert!(
+        !again
+            .iter()
+            .any(|c| matches!(c, Cmd::SavePaletteHistory { .. }))
+    );
+    // A mistake writes nothing either.
+    assert!(command(&mut m, "watch nowhere").is_empty());
+}
+
+#[test]
+fn approve_completes_only_runs_waiting_on_a_gate() {
+    let mut m = runs_model();
+    m.gates.push(cockpit::model::gates::GateState::new(
+        "acme/shop".into(),
+        9004,
+        t0(),
+    ));
+    press(&mut m, KeyCode::Char(':'));
+    typed(&mut m, "approve ");
+    press(&mut m, KeyCode::Tab);
+    assert_eq!(palette_text(&m), "approve 9004 ");
+}
+
+#[test]
+fn dispatch_completes_the_inputs_of_a_workflow_read_before() {
+    use cockpit::dispatch::{InputKind, InputSpec};
+    let mut m = runs_model();
+    let input = |name: &str, kind: InputKind| InputSpec {
+        name: name.into(),
+        description: None,
+        required: false,
+        default: None,
+        kind,
+    };
+    m.workflow_inputs.insert(
+        ("acme/shop".into(), "deploy.yml".into()),
+        vec![
+            input("version", InputKind::String),
+            input(
+                "target",
+                InputKind::Choice(vec!["canary".into(), "all".into()]),
+            ),
+        ],
+    );
+    press(&mut m, KeyCode::Char(':'));
+    typed(&mut m, "dispatch deploy.yml main ");
+    press(&mut m, KeyCode::Tab);
+    let options = m
+        .palette
+        .as_ref()
+        .unwrap()
+        .completion
+        .clone()
+        .unwrap()
+        .options;
+    assert_eq!(options, ["version=", "target="]);
+    press(&mut m, KeyCode::Esc);
+
+    press(&mut m, KeyCode::Char(':'));
+    typed(&mut m, "dispatch deploy.yml main version=v1 t");
+    press(&mut m, KeyCode::Tab);
+    assert_eq!(
+        palette_text(&m),
+        "dispatch deploy.yml main version=v1 target="
+    );
+    typed(&mut m, "c");
+    press(&mut m, KeyCode::Tab);
+    assert_eq!(
+        palette_text(&m),
+        "dispatch deploy.yml main version=v1 target=canary "
+    );
+    // A workflow whose file has not been read offers no input names.
+    press(&mut m, KeyCode::Esc);
+    press(&mut m, KeyCode::Char(':'));
+    typed(&mut m, "dispatch ci.yml main v");
+    press(&mut m, KeyCode::Tab);
+    assert!(palette_error(&m).starts_with("nothing to complete"));
+}
+
+#[test]
+fn rollback_completes_the_versions_of_the_environment_named() {
+    let mut m = envs_model();
+    m.envs[0].version.value = Some("v2.0.0-rc1".into()); // staging
+    m.envs[1].version.value = Some("v1.3.2".into()); // production
+    press(&mut m, KeyCode::Char(':'));
+    typed(&mut m, "rollback production ");
+    press(&mut m, KeyCode::Tab);
+    assert_eq!(palette_text(&m), "rollback production v1.3.2 ");
+}

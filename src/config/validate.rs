@@ -7,16 +7,22 @@
 use std::collections::HashMap;
 use std::time::Duration;
 
-use super::schema::{CheckConfig, Config, EnvironmentConfig, RollbackConfig, Transport};
+use super::schema::{
+    CheckConfig, Config, EnvironmentConfig, KeyBinding, RollbackConfig, Transport,
+};
 use super::spans::{KeyPath, SpanIndex};
+use crate::keymap::KeyProblem;
 
 /// What a problem points at.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Target {
     /// The value at the path (or the nearest table that exists, when the key is missing).
     Value,
     /// The key itself (e.g. an entry of a `json` table).
     Key,
+    /// The value at the path or the value at this other path, whichever comes later in the
+    /// file: of two entries that clash, the second is the one that made it a problem.
+    LaterOf(KeyPath),
 }
 
 /// One validation problem.
@@ -30,11 +36,12 @@ pub struct Problem {
 impl Problem {
     /// Byte offset in the document this problem points at.
     pub(crate) fn offset(&self, index: &SpanIndex<'_>) -> usize {
-        match self.target {
+        match &self.target {
             Target::Key => index
                 .key_span(&self.path)
                 .map_or_else(|| index.span(&self.path).start, |span| span.start),
             Target::Value => index.span(&self.path).start,
+            Target::LaterOf(other) => index.span(&self.path).start.max(index.span(other).start),
         }
     }
 }
@@ -491,23 +498,39 @@ fn other(config: &Config, p: &mut Problems) {
             format!("theme {theme:?} is not a theme name: expected a name like \"default\""),
         );
     }
-    for (action, binding) in &config.keys {
-        let path = root.at("keys").at(action.as_str());
-        let keys = binding.keys();
-        if keys.is_empty() {
-            p.at(
-                path,
-                format!("no key for {action:?}: expected a key like \"q\" or a list of keys"),
-            );
-        } else if let Some(k) = keys.iter().position(|k| k.trim().is_empty()) {
-            let path = match binding {
-                super::schema::KeyBinding::One(_) => path,
-                super::schema::KeyBinding::Many(_) => path.at(k),
-            };
-            p.at(
-                path,
-                format!("empty key for {action:?}: expected a key like \"q\" or \"ctrl-c\""),
-            );
+    keys(config, &root.at("keys"), p);
+}
+
+/// `[keys]`: each problem points at the offending key (or at the action's name when the
+/// action is unknown); a conflict between two entries points at the later one.
+fn keys(config: &Config, path: &KeyPath, p: &mut Problems) {
+    let entries = config.keys.iter().map(|(a, b)| (a.as_str(), b.keys()));
+    let Err(problems) = crate::keymap::Keymap::with_overrides(entries) else {
+        return;
+    };
+    let at = |action: &str, index: Option<usize>| -> KeyPath {
+        let entry = path.at(action);
+        match (config.keys.get(action), index) {
+            (Some(KeyBinding::Many(_)), Some(i)) => entry.at(i),
+            _ => entry,
+        }
+    };
+    for problem in problems {
+        let message = problem.to_string();
+        match &problem {
+            KeyProblem::UnknownAction { action, .. } => p.at_key(path.at(action.as_str()), message),
+            KeyProblem::Conflict {
+                action,
+                index,
+                other,
+                other_index: Some(other_index),
+                ..
+            } => p.0.push(Problem {
+                path: at(action, Some(*index)),
+                target: Target::LaterOf(at(other, Some(*other_index))),
+                message,
+            }),
+            _ => p.at(at(problem.action(), problem.index()), message),
         }
     }
 }

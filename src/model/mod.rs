@@ -123,6 +123,10 @@ pub struct PaletteState {
     /// Options shown after Tab, and which one repeated Tabs have put in the line.
     pub completion: Option<crate::palette::Completion>,
     pub cycle: Option<usize>,
+    /// Up/Down walk: the history entry shown (an index into `Model::palette_history`), and
+    /// the text typed before walking, which also filters the walk by prefix.
+    pub history_pos: Option<usize>,
+    pub draft: String,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -208,6 +212,13 @@ pub struct Model {
     pub log: Option<LogState>,
     pub input: Option<Input>,
     pub palette: Option<PaletteState>,
+    /// Palette commands that ran, oldest first (see `palette_history`).
+    pub palette_history: Vec<String>,
+    /// Where the history is kept; `None` keeps it in memory only (tests, no state dir).
+    pub palette_history_file: Option<std::path::PathBuf>,
+    /// `workflow_dispatch` inputs of the workflow files read so far, by (repo, workflow
+    /// file): the palette completes `key=` from them.
+    pub workflow_inputs: HashMap<(String, String), Vec<crate::dispatch::InputSpec>>,
     /// The rollback being prepared or run (one at a time).
     pub rollback: Option<rollback::RollbackState>,
     pub dialog: Option<Dialog>,
@@ -267,6 +278,9 @@ impl Model {
             log: None,
             input: None,
             palette: None,
+            palette_history: Vec::new(),
+            palette_history_file: None,
+            workflow_inputs: HashMap::new(),
             rollback: None,
             dialog: None,
             flash: None,

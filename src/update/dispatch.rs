@@ -113,6 +113,8 @@ pub(super) fn on_spec(
             return;
         }
     };
+    m.workflow_inputs
+        .insert((repo.clone(), workflow.clone()), spec.inputs.clone());
     if !spec.dispatchable {
         let text = format!("{workflow} has no workflow_dispatch trigger: it cannot be dispatched");
         flash(m, Level::Warn, text, now);

@@ -36,7 +36,12 @@ pub(super) fn schedule(m: &mut Model, now: DateTime<Utc>) -> Vec<Cmd> {
         m.gates.push(GateState::new(e.repo.clone(), e.run.id, now));
         let text = format!("gate opened: {} waits for approval", m.run_label(e));
         activity(m, Level::Warn, text.clone(), now);
-        flash(m, Level::Warn, format!("{text} — 3 shows gates"), now);
+        // The key is the keymap's: `[keys]` may have moved the Gates view off `3`.
+        let key = m
+            .keymap
+            .label_of(crate::msg::Action::ViewGates)
+            .unwrap_or_else(|| "Tab".into());
+        flash(m, Level::Warn, format!("{text} — {key} shows gates"), now);
         cmds.push(Cmd::Bell);
     }
     m.gate_selected = m.gate_selected.min(m.gates.len().saturating_sub(1));

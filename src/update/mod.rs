@@ -391,10 +391,10 @@ fn on_key(m: &mut Model, key: KeyEvent, now: DateTime<Utc>) -> Vec<Cmd> {
     if m.palette.is_some() {
         return palette::on_key(m, key, now);
     }
-    // The rollback pane takes the keys, except `:`: the palette works everywhere.
+    // The rollback pane takes the keys, except the palette's: it works everywhere.
     if m.rollback.as_ref().is_some_and(|r| r.visible())
         && m.screen == Screen::Environments
-        && key.code != KeyCode::Char(':')
+        && m.keymap.lookup(&key, &[Context::Global]) != Some(Action::Palette)
     {
         return rollback::on_key(m, key, now);
     }
@@ -408,10 +408,11 @@ fn on_dialog_key(m: &mut Model, dialog: Dialog, key: KeyEvent, now: DateTime<Utc
     let ctrl_c = key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL);
     match dialog {
         Dialog::Help => {
-            if matches!(
-                key.code,
-                KeyCode::Esc | KeyCode::Char('q' | '?') | KeyCode::Enter
-            ) {
+            // Whatever keys help and quit are bound to close it, as do Esc and Enter.
+            let bound = m.keymap.lookup(&key, &[Context::Global]);
+            if matches!(key.code, KeyCode::Esc | KeyCode::Enter)
+                || matches!(bound, Some(Action::Help | Action::Quit))
+            {
                 m.dialog = None;
             }
             Vec::new()

@@ -1,10 +1,12 @@
-//! The `:` palette in `update`: keys edit the line, Tab completes, Enter runs the command
-//! through the same paths as its key (same confirmations, same refusals).
+//! The `:` palette in `update`: keys edit the line, Tab completes, Up/Down walk the history,
+//! Enter runs the command through the same paths as its key (same confirmations, same
+//! refusals) and, if it ran, records it.
 
 use chrono::{DateTime, Utc};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::{ask_mutation_for, dispatch, envs, gates, on_action, open_run, rollback};
+use crate::dispatch::InputKind;
 use crate::model::{Model, PaletteState, RunEntry, Screen};
 use crate::msg::{Action, Cmd, MutationKind};
 use crate::palette::{Candidates, Command, complete, parse};
@@ -22,11 +24,22 @@ pub(super) fn on_key(m: &mut Model, key: KeyEvent, now: DateTime<Utc>) -> Vec<Cm
         KeyCode::Char('c') if ctrl => m.palette = None,
         KeyCode::Enter => {
             let text = p.text.clone();
-            return run_line(m, &text, now);
+            let mut cmds = run_line(m, &text, now);
+            // Only what ran is remembered: a line with a mistake stays open to be fixed.
+            if m.palette.is_none() {
+                cmds.extend(remember(m, &text));
+            }
+            return cmds;
         }
+        KeyCode::Up => walk(p, &m.palette_history, true),
+        KeyCode::Char('p') if ctrl => walk(p, &m.palette_history, true),
+        KeyCode::Down => walk(p, &m.palette_history, false),
+        KeyCode::Char('n') if ctrl => walk(p, &m.palette_history, false),
         KeyCode::Tab => {
-            let candidates = candidates(m);
+            let text = p.text.clone();
+            let candidates = candidates(m, &text);
             if let Some(p) = m.palette.as_mut() {
+                p.history_pos = None;
                 tab(p, &candidates);
             }
         }
@@ -34,15 +47,64 @@ pub(super) fn on_key(m: &mut Model, key: KeyEvent, now: DateTime<Utc>) -> Vec<Cm
             p.text.pop();
             p.error = None;
             p.completion = None;
+            p.history_pos = None;
         }
         KeyCode::Char(c) if !ctrl => {
             p.text.push(c);
             p.error = None;
             p.completion = None;
+            p.history_pos = None;
         }
         _ => {}
     }
     Vec::new()
+}
+
+/// Up (`older`) or Down through the commands that start with what was typed before walking,
+/// newest first, skipping one equal to the line shown; Down past the newest gives the typed
+/// text back.
+fn walk(p: &mut PaletteState, history: &[String], older: bool) {
+    if p.history_pos.is_none() {
+        if !older {
+            return;
+        }
+        p.draft = p.text.clone();
+    }
+    let matches = |i: &usize| history[*i].starts_with(&p.draft) && history[*i] != p.text;
+    let next = match (p.history_pos, older) {
+        (None, _) => (0..history.len()).rev().find(matches),
+        (Some(at), true) => (0..at).rev().find(matches),
+        (Some(at), false) => (at + 1..history.len()).find(matches),
+    };
+    match next {
+        Some(i) => {
+            p.history_pos = Some(i);
+            p.text = history[i].clone();
+        }
+        None if !older => {
+            p.history_pos = None;
+            p.text = p.draft.clone();
+        }
+        // Nothing older: the line stays as it is.
+        None => {}
+    }
+    p.error = None;
+    p.completion = None;
+}
+
+/// Records a command that ran, and has the history file rewritten when there is one.
+fn remember(m: &mut Model, line: &str) -> Vec<Cmd> {
+    let before = m.palette_history.len();
+    let last = m.palette_history.last().cloned();
+    crate::palette_history::push(&mut m.palette_history, line);
+    let changed = m.palette_history.len() != before || m.palette_history.last() != last.as_ref();
+    match (&m.palette_history_file, changed) {
+        (Some(path), true) => vec![Cmd::SavePaletteHistory {
+            path: path.clone(),
+            lines: m.palette_history.clone(),
+        }],
+        _ => Vec::new(),
+    }
 }
 
 /// Tab: one option fills in; several fill their common prefix and are listed; Tab again
@@ -86,8 +148,13 @@ fn tab(p: &mut PaletteState, candidates: &Candidates) {
     }
 }
 
-/// What completion offers, from what is on screen: waiting and active runs first.
-fn candidates(m: &Model) -> Candidates {
+/// What completion offers for `line`, from what is on screen: waiting and active runs
+/// first (only runs waiting on a gate for approve/reject), the versions of the environment
+/// being rolled back, and the inputs of the workflow being dispatched once its file has been
+/// read.
+fn candidates(m: &Model, line: &str) -> Candidates {
+    let words: Vec<&str> = line.split_whitespace().collect();
+    let command = words.first().copied().unwrap_or_default();
     let mut runs: Vec<&RunEntry> = m.runs.iter().collect();
     runs.sort_by_key(|e| {
         (
@@ -95,8 +162,12 @@ fn candidates(m: &Model) -> Candidates {
             !e.run.is_active(),
         )
     });
+    let run_ids = match command {
+        "approve" | "reject" => m.gates.iter().map(|g| g.run_id.to_string()).collect(),
+        _ => runs.iter().map(|e| e.run.id.to_string()).collect(),
+    };
     let mut c = Candidates {
-        run_ids: runs.iter().map(|e| e.run.id.to_string()).collect(),
+        run_ids,
         // As `:rollback` and `:watch` take them: `payments:production` with several repos.
         envs: m.envs.iter().map(|e| m.env_label(e)).collect(),
         themes: m.themes.clone(),
@@ -114,7 +185,15 @@ fn candidates(m: &Model) -> Candidates {
             }
         }
     }
-    for env in &m.envs {
+    let rollback_env = match (command, words.get(1)) {
+        ("rollback", Some(env)) => m.envs.iter().find(|e| e.name == *env),
+        _ => None,
+    };
+    let envs: Vec<&crate::model::env::EnvState> = match rollback_env {
+        Some(env) => vec![env],
+        None => m.envs.iter().collect(),
+    };
+    for env in envs {
         let live = env.version.value.iter().cloned();
         let deployed = env
             .deployments
@@ -128,7 +207,37 @@ fn candidates(m: &Model) -> Candidates {
             }
         }
     }
+    if let ("dispatch", Some(workflow)) = (command, words.get(1)) {
+        dispatch_inputs(m, workflow, &words[2..], &mut c);
+    }
     c
+}
+
+/// `name=` for each input of `workflow` not given yet, and `name=value` for the values a
+/// choice, boolean or environment input accepts.
+fn dispatch_inputs(m: &Model, workflow: &str, given: &[&str], c: &mut Candidates) {
+    // `REPO:WORKFLOW` with several repos: the inputs are kept under the bare file name.
+    let (repo, workflow, _) = dispatch::defaults_for(m, workflow);
+    let Some(inputs) = m.workflow_inputs.get(&(repo, workflow)) else {
+        return;
+    };
+    for input in inputs {
+        let prefix = format!("{}=", input.name);
+        let typed_in_full = given
+            .iter()
+            .any(|w| w.starts_with(&prefix) && w.len() > prefix.len());
+        if !typed_in_full {
+            c.inputs.push(prefix.clone());
+        }
+        let values: Vec<String> = match &input.kind {
+            InputKind::Choice(options) => options.clone(),
+            InputKind::Boolean => vec!["true".into(), "false".into()],
+            InputKind::Environment => m.envs.iter().map(|e| e.name.clone()).collect(),
+            InputKind::String | InputKind::Number => Vec::new(),
+        };
+        c.input_values
+            .extend(values.into_iter().map(|v| format!("{prefix}{v}")));
+    }
 }
 
 fn fail(m: &mut Model, text: String) -> Vec<Cmd> {

@@ -91,7 +91,7 @@ pub fn header(frame: &mut Frame, area: Rect, m: &Model, theme: &Theme, now: Date
 
 pub fn footer(frame: &mut Frame, area: Rect, m: &Model, theme: &Theme) {
     let line = if let Some(p) = &m.palette {
-        super::palette::footer_line(p, theme)
+        super::palette::footer_line(p, !m.palette_history.is_empty(), theme)
     } else if let Some(input) = &m.input {
         let label = match input.purpose {
             InputPurpose::RunFilter => "filter",

@@ -9,7 +9,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Clear, Padding, Paragraph};
 use unicode_width::UnicodeWidthStr;
 
-use super::fmt::truncate;
+use super::fmt::{truncate, wrap};
 use crate::dispatch::form::Field;
 use crate::dispatch::{DispatchForm, InputKind};
 use crate::theme::Theme;
@@ -274,33 +274,6 @@ fn tail_lines(form: &DispatchForm, width: usize, theme: &Theme) -> Vec<Line<'sta
         theme.style(theme.muted),
     ));
     lines
-}
-
-/// Word-wraps `text` to `width` columns, at most `max` lines (the last one cut with `…`);
-/// continuation lines are indented by two so they read as one message.
-fn wrap(text: &str, width: usize, max: usize) -> Vec<String> {
-    let mut out: Vec<String> = Vec::new();
-    let mut line = String::new();
-    for word in text.split_whitespace() {
-        let sep = usize::from(!line.is_empty());
-        if !line.is_empty() && line.width() + sep + word.width() > width {
-            out.push(std::mem::replace(&mut line, "  ".to_string()));
-        }
-        if !line.trim().is_empty() {
-            line.push(' ');
-        }
-        line.push_str(word);
-    }
-    if !line.trim().is_empty() {
-        out.push(line);
-    }
-    if out.len() > max {
-        out.truncate(max);
-        if let Some(last) = out.last_mut() {
-            *last = truncate(&format!("{last} …"), width);
-        }
-    }
-    out.into_iter().map(|l| truncate(&l, width)).collect()
 }
 
 /// Where the terminal cursor goes (row and column inside the border): after the text of the

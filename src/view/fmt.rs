@@ -108,6 +108,35 @@ pub fn truncate(s: &str, width: usize) -> String {
     out
 }
 
+/// Word-wraps `text` to `width` columns, at most `max` lines (the last one cut with `…`);
+/// continuation lines are indented by two so they read as one message.
+pub fn wrap(text: &str, width: usize, max: usize) -> Vec<String> {
+    use unicode_width::UnicodeWidthStr;
+
+    let mut out: Vec<String> = Vec::new();
+    let mut line = String::new();
+    for word in text.split_whitespace() {
+        let sep = usize::from(!line.is_empty());
+        if !line.is_empty() && line.width() + sep + word.width() > width {
+            out.push(std::mem::replace(&mut line, "  ".to_string()));
+        }
+        if !line.trim().is_empty() {
+            line.push(' ');
+        }
+        line.push_str(word);
+    }
+    if !line.trim().is_empty() {
+        out.push(line);
+    }
+    if out.len() > max {
+        out.truncate(max);
+        if let Some(last) = out.last_mut() {
+            *last = truncate(&format!("{last} …"), width);
+        }
+    }
+    out.into_iter().map(|l| truncate(&l, width)).collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -14,25 +14,33 @@ use crate::theme::Theme;
 /// Options listed at most; more are summarised as "+N more".
 const SHOWN: usize = 8;
 
-pub fn footer_line(p: &PaletteState, theme: &Theme) -> Line<'static> {
+/// Lines an error may take before it is cut with `…`.
+const ERROR_LINES: usize = 4;
+
+/// The line being typed; `history` says whether Up has anything to bring back.
+pub fn footer_line(p: &PaletteState, history: bool, theme: &Theme) -> Line<'static> {
+    let hint = if history {
+        "  Tab complete · ↑↓ history · Enter run · Esc close"
+    } else {
+        "  Tab complete · Enter run · Esc close"
+    };
     Line::from(vec![
         Span::styled(":", theme.style(theme.accent)),
         Span::raw(p.text.clone()),
         Span::styled("▏", theme.style(theme.accent)),
-        Span::styled(
-            "  Tab complete · Enter run · Esc close",
-            theme.style(theme.muted),
-        ),
+        Span::styled(hint, theme.style(theme.muted)),
     ])
 }
 
 /// Draws the box above the footer (`footer` is the footer's area).
 pub fn popup(frame: &mut Frame, footer: Rect, m: &Model, p: &PaletteState, theme: &Theme) {
     let lines: Vec<Line> = if let Some(err) = &p.error {
-        vec![Line::from(Span::styled(
-            format!("✗ {err}"),
-            theme.style(theme.fail),
-        ))]
+        // A long reason ("unknown command ...; commands: ...") wraps rather than being cut.
+        let room = usize::from(footer.width.saturating_sub(4)).max(1);
+        super::fmt::wrap(&format!("✗ {err}"), room, ERROR_LINES)
+            .into_iter()
+            .map(|l| Line::from(Span::styled(l, theme.style(theme.fail))))
+            .collect()
     } else if let Some(c) = p.completion.as_ref().filter(|c| !c.options.is_empty()) {
         let mut lines: Vec<Line> = c
             .options

@@ -231,7 +231,12 @@ pub fn draw(
             }
             lines.push(Line::raw(""));
             let mut hint = if s.stage == Stage::Running {
-                "Esc hide (the rollback goes on; R shows it again)".to_string()
+                // Named from the keymap: `[keys]` may have moved rollback off `R`.
+                let key = m
+                    .keymap
+                    .label_of(crate::msg::Action::Rollback)
+                    .unwrap_or_else(|| ":rollback".into());
+                format!("Esc hide (the rollback goes on; {key} shows it again)")
             } else {
                 "Esc close".to_string()
             };
