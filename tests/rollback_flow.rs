@@ -115,6 +115,31 @@ async fn protected_rollback_runs_only_after_the_phrase_streams_records_and_recov
         .collect();
     assert_eq!(states, vec!["in_progress", "success"]);
 
+    // Announced when the command started on the host, and again with the outcome (who,
+    // target, how long).
+    let titles: Vec<String> = h.notices().iter().map(|(_, n)| n.title.clone()).collect();
+    let started = titles
+        .iter()
+        .position(|t| t == "production: rollback started");
+    let done = titles.iter().position(|t| t == "production: rollback done");
+    assert!(
+        matches!((started, done), (Some(a), Some(b)) if a < b),
+        "{titles:?}"
+    );
+    let outcome = h
+        .notices()
+        .into_iter()
+        .find(|(_, n)| n.title == "production: rollback done")
+        .map(|(_, n)| n.text)
+        .unwrap_or_default();
+    assert!(
+        outcome.starts_with(&format!(
+            "rolled back production to {target} by {} in ",
+            h.model.actor
+        )),
+        "{outcome}"
+    );
+
     // Audit: intent then ok; the chain verifies.
     let entries = audit::read_recent(&h.audit_path(), 10).unwrap();
     assert_eq!(entries.len(), 2);

@@ -223,10 +223,7 @@ pub fn update(m: &mut Model, msg: Msg, now: DateTime<Utc>) -> Vec<Cmd> {
             rollback::on_prepared(m, env, result);
             Vec::new()
         }
-        Msg::RollbackEvent { env, event } => {
-            rollback::on_event(m, env, event);
-            Vec::new()
-        }
+        Msg::RollbackEvent { env, event } => rollback::on_event(m, env, event, now),
         Msg::RollbackDone { mutation, outcome } => {
             let mut cmds = rollback::on_done(m, mutation, outcome, now);
             cmds.extend(on_tick(m, now));

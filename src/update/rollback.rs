@@ -416,14 +416,22 @@ pub(super) fn on_sent(m: &mut Model, mutation: &Mutation, now: DateTime<Utc>) {
     }
 }
 
-pub(super) fn on_event(m: &mut Model, env: usize, event: RemoteEvent) {
+pub(super) fn on_event(
+    m: &mut Model,
+    env: usize,
+    event: RemoteEvent,
+    now: DateTime<Utc>,
+) -> Vec<Cmd> {
+    if event == RemoteEvent::Started {
+        return started(m, env, now);
+    }
     let Some(s) = m.rollback.as_mut().filter(|s| s.env == env) else {
-        return;
+        return Vec::new();
     };
     match event {
         RemoteEvent::Stdout(l) => s.lines.push((false, l)),
         RemoteEvent::Stderr(l) => s.lines.push((true, l)),
-        RemoteEvent::Started | RemoteEvent::Finished(_) => return,
+        RemoteEvent::Started | RemoteEvent::Finished(_) => return Vec::new(),
     }
     // Scrolled back: keep the same lines in view while new ones arrive below.
     if s.scrolled_back > 0 {
@@ -434,6 +442,36 @@ pub(super) fn on_event(m: &mut Model, env: usize, event: RemoteEvent) {
         s.lines.drain(..s.lines.len() - MAX_LINES);
         s.scrolled_back = s.scrolled_back.min(s.lines.len());
     }
+    Vec::new()
+}
+
+/// The command is running on the host (GitHub has the record, nothing refused it): the
+/// start is announced, as the outcome will be.
+fn started(m: &mut Model, env: usize, now: DateTime<Utc>) -> Vec<Cmd> {
+    let Some(r) = m
+        .in_flight
+        .iter()
+        .filter_map(|x| x.rollback.as_deref())
+        .find(|r| r.env == env)
+        .cloned()
+    else {
+        return Vec::new();
+    };
+    let text = format!(
+        "rolling {} back from {} to {}{}",
+        r.environment,
+        r.live.as_deref().unwrap_or("?"),
+        r.version,
+        by(&m.actor)
+    );
+    activity(m, Level::Warn, text.clone(), now);
+    vec![Cmd::Notify(Announcement {
+        title: format!("{}: rollback started", r.environment),
+        text,
+        alert: true,
+        environment: Some(r.environment.clone()),
+        link: None,
+    })]
 }
 
 pub(super) fn on_done(
