@@ -413,4 +413,9 @@ fn the_outcome_says_how_long_it_took() {
         text.contains("rolled back production to v1.3.2 by alice in 42s"),
         "{text}"
     );
+    // The script succeeded but the service has not come back: said plainly, not "waiting".
+    m.envs[0].checks[0].tracker.health = cockpit::health::Health::Down;
+    let text = screen_text(&m);
+    assert!(text.contains("⚠ rolled back production"), "{text}");
+    assert!(text.contains("NOT healthy yet: checks down"), "{text}");
 }

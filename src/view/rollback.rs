@@ -9,6 +9,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Paragraph, Wrap};
 
 use super::fmt;
+use crate::health::Health;
 use crate::model::Model;
 use crate::model::rollback::{Link, RollbackState, Stage};
 use crate::theme::Theme;
@@ -196,16 +197,34 @@ pub fn draw(
             let head = match &s.outcome {
                 None => Line::styled(format!("◌ running… {elapsed}"), theme.style(theme.running)),
                 Some((ok, text)) => {
-                    let color = if *ok { theme.ok } else { theme.fail };
-                    // The outcome text says how long it took.
-                    let mut t = format!("{} {text}", if *ok { "✓" } else { "✗" });
+                    let mut color = if *ok { theme.ok } else { theme.fail };
+                    let mut mark = if *ok { "✓" } else { "✗" };
+                    let mut tail = String::new();
                     if *ok {
-                        t.push_str(&match s.healthy_after {
-                            Some(secs) => format!(" — healthy after {secs} s"),
-                            None => " — waiting for the health checks…".into(),
-                        });
+                        let health = env.map_or(Health::Unknown, |e| e.health());
+                        tail = match (s.healthy_after, health) {
+                            (Some(secs), _) => format!(" — healthy after {secs} s"),
+                            // Said plainly: the script succeeded, the service has not recovered.
+                            (None, Health::Down | Health::Degraded) => {
+                                color = theme.warn;
+                                mark = "⚠";
+                                let since = s
+                                    .finished_at
+                                    .map(|t| fmt::duration((now - t).num_seconds()))
+                                    .unwrap_or_default();
+                                format!(
+                                    " — NOT healthy yet: checks {} {since} after",
+                                    format!("{health:?}").to_lowercase()
+                                )
+                            }
+                            (None, _) => " — waiting for the health checks…".into(),
+                        };
                     }
-                    Line::styled(t, theme.style(color).add_modifier(Modifier::BOLD))
+                    // The outcome text says how long it took.
+                    Line::styled(
+                        format!("{mark} {text}{tail}"),
+                        theme.style(color).add_modifier(Modifier::BOLD),
+                    )
                 }
             };
             // The outcome may be long (a timeout says what to check): it wraps over two rows.
