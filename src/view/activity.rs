@@ -43,7 +43,7 @@ fn action_line<'a>(m: &Model, a: &'a AuditEntry, theme: &Theme) -> Vec<Span<'a>>
     ];
     if let Some(env) = &r.environment {
         spans.push(Span::raw(" → "));
-        spans.push(super::protected::env_name(m, env, theme));
+        spans.push(super::protected::env_name(m, &r.repo, env, theme));
     }
     spans.push(Span::raw(format!(" ({})", r.repo)));
     if let Some(c) = &r.comment {

@@ -58,7 +58,7 @@ pub fn draw(frame: &mut Frame, m: &Model, theme: &Theme) {
                 ),
                 Span::raw(format!(" ({}) → ", mutation.repo)),
             ];
-            head.extend(super::protected::env_names(m, &envs, theme));
+            head.extend(super::protected::env_names(m, &mutation.repo, &envs, theme));
             let mut lines = vec![
                 Line::from(head),
                 Line::raw(""),

@@ -93,7 +93,7 @@ pub fn draw(frame: &mut Frame, area: Rect, m: &Model, theme: &Theme, now: DateTi
         let envs = if g.data.is_none() {
             Line::raw("reading…")
         } else {
-            Line::from(env_names(m, &g.environments(), theme))
+            Line::from(env_names(m, &g.repo, &g.environments(), theme))
         };
         let (you, you_style) = match g.can_approve() {
             Some(true) => ("can approve", theme.style(theme.ok)),
@@ -145,7 +145,7 @@ fn details<'a>(m: &'a Model, g: &'a GateState, theme: &Theme, now: DateTime<Utc>
             .and_then(|e| e.version.value.clone())
             .unwrap_or_else(|| "?".into());
         let mut spans = vec![
-            env_name(m, &name, theme),
+            env_name(m, &g.repo, &name, theme),
             Span::raw(format!(
                 ": {live} → {}",
                 next.clone().unwrap_or_else(|| "?".into())

@@ -9,13 +9,18 @@ use crate::theme::Theme;
 
 pub const MARKER: &str = "🔒";
 
-pub fn is_protected(m: &Model, name: &str) -> bool {
-    m.envs.iter().any(|e| e.protected && e.name == name)
+/// Whether `repo`'s environment `name` is protected: with several repos, another repo's
+/// same-named environment is another one.
+pub fn is_protected(m: &Model, repo: &str, name: &str) -> bool {
+    m.env_of(repo, name)
+        .and_then(|i| m.envs.get(i))
+        .is_some_and(|e| e.protected)
 }
 
-/// `name` marked and coloured when it is a protected environment, else as plain text.
-pub fn env_name(m: &Model, name: &str, theme: &Theme) -> Span<'static> {
-    if is_protected(m, name) {
+/// `name` (an environment of `repo`) marked and coloured when it is protected, else as plain
+/// text.
+pub fn env_name(m: &Model, repo: &str, name: &str, theme: &Theme) -> Span<'static> {
+    if is_protected(m, repo, name) {
         Span::styled(
             format!("{name} {MARKER}"),
             theme.style(theme.protected).add_modifier(Modifier::BOLD),
@@ -26,13 +31,13 @@ pub fn env_name(m: &Model, name: &str, theme: &Theme) -> Span<'static> {
 }
 
 /// Several environment names, comma-separated, each as [`env_name`].
-pub fn env_names(m: &Model, names: &[String], theme: &Theme) -> Vec<Span<'static>> {
+pub fn env_names(m: &Model, repo: &str, names: &[String], theme: &Theme) -> Vec<Span<'static>> {
     let mut spans = Vec::new();
     for (i, name) in names.iter().enumerate() {
         if i > 0 {
             spans.push(Span::raw(", "));
         }
-        spans.push(env_name(m, name, theme));
+        spans.push(env_name(m, repo, name, theme));
     }
     spans
 }
