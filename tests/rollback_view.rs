@@ -398,6 +398,15 @@ fn a_failed_connection_shows_in_the_preflight_before_anyone_confirms() {
 fn the_outcome_says_how_long_it_took() {
     let mut m = model();
     run_with_output(&mut m, 1);
+    // The deploy's window is still running, and has failed: the rollback supersedes it.
+    let mut bad = cockpit::model::env::Cutover::open(
+        t0() - chrono::Duration::minutes(1),
+        std::time::Duration::from_secs(300),
+        "deploy of v1.4.0".into(),
+    );
+    bad.failures = 7;
+    bad.went_down = true;
+    m.envs[0].cutover = Some(bad);
     let mutation = m.in_flight.iter().next().cloned().unwrap();
     let later = t0() + chrono::Duration::seconds(42);
     update(
@@ -413,6 +422,10 @@ fn the_outcome_says_how_long_it_took() {
         text.contains("rolled back production to v1.3.2 by alice in 42s"),
         "{text}"
     );
+    // A fresh window for the rolled-back version, not the failed deploy's verdict.
+    let c = m.envs[0].cutover.as_ref().unwrap();
+    assert!(c.reason.contains("rolled back to v1.3.2"), "{}", c.reason);
+    assert_eq!((c.failures, c.went_down), (0, false));
     // The script succeeded but the service has not come back: said plainly, not "waiting".
     m.envs[0].checks[0].tracker.health = cockpit::health::Health::Down;
     let text = screen_text(&m);

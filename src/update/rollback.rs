@@ -547,6 +547,11 @@ pub(super) fn on_done(
         e.version.next_due = now;
     }
     if ok {
+        // The running window judged the version just rolled back: its UNSTABLE verdict would
+        // keep inviting another rollback. The rolled-back version gets a window of its own.
+        if let Some(e) = m.envs.get_mut(r.env) {
+            e.cutover = None;
+        }
         cmds.extend(envs::open_cutover(
             m,
             r.env,

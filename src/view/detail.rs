@@ -67,7 +67,10 @@ pub fn draw(frame: &mut Frame, area: Rect, m: &Model, theme: &Theme, now: DateTi
         Some(js) if js.fetched_at.is_none() && js.error.is_none() => "loading jobs…".to_string(),
         Some(js) => match &js.error {
             Some(e) => format!("jobs: {} (showing last known, retrying)", e),
-            None => format!("{} jobs", js.jobs.len()),
+            None => match js.jobs.len() {
+                1 => "1 job".to_string(),
+                n => format!("{n} jobs"),
+            },
         },
     };
     let status_style = if js.and_then(|j| j.error.as_ref()).is_some() {

@@ -157,7 +157,14 @@ pub fn draw(
                 Span::styled(target.clone(), bold),
             ]));
             lines.push(row("health now", health));
-            lines.push(row("will run", format!("{argv:?}")));
+            // The exact argv is the point of this line: wrapped, never cut at the edge.
+            let room = usize::from(inner.width).saturating_sub(13).max(20);
+            for (i, part) in fmt::wrap(&format!("{argv:?}"), room, 6)
+                .into_iter()
+                .enumerate()
+            {
+                lines.push(row(if i == 0 { "will run" } else { "" }, part));
+            }
             lines.push(Line::raw(""));
             match &s.commits {
                 None => lines.push(Line::styled("Commits undone: reading…", muted)),
