@@ -101,7 +101,9 @@ home=$(mktemp -d)
 sock="cockpit-walkthrough-$$"
 session=walk
 tmx() { tmux -L "$sock" "$@"; }
-trap 'tmx kill-server 2>/dev/null || true; rm -rf "$home"' EXIT
+# kill-server leaves its socket file behind.
+socket_file="${TMUX_TMPDIR:-/tmp}/tmux-$(id -u)/$sock"
+trap 'tmx kill-server 2>/dev/null || true; rm -f "$socket_file"; rm -rf "$home"' EXIT
 
 env_vars="HOME=$home XDG_STATE_HOME=$home/state XDG_CONFIG_HOME=$home/config USER=oncall TZ=UTC LANG=C.UTF-8"
 tmx -u -f /dev/null new-session -d -x "$width" -y "$height" -s "$session" \
