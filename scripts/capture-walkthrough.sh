@@ -284,9 +284,8 @@ wait_for "output streaming in" 30 has_all "— running" "switching the release s
 save 25-rollback-running
 wait_for "the rollback done" 60 has_all "rolled back production to v1.3.2" "now serving v1.3.2"
 save 26-rollback-done
-# The demo's rollback only prints; the simulator does not know it ran. Play the server that
-# now serves the old version: healthy again.
-control health/production '{"mode":"up"}'
+# The simulator lifts the "down" switch when a rollback is recorded as succeeded: the server
+# runs the old version again, and the checks find it healthy.
 wait_for "healthy after" 60 has "healthy after"
 save 27-rollback-healthy
 keys Escape

@@ -44,6 +44,9 @@ async fn open_picker(h: &mut Harness) {
 async fn protected_rollback_runs_only_after_the_phrase_streams_records_and_recovers() {
     let mut h = demo().await;
     let prod = h.env_index("production");
+    // Production broken through the simulator's control switch, as in the demo's story.
+    h.sim
+        .set_health("production", cockpit::sim::HealthMode::Down(503));
     let live = h.model.envs[prod].version.value.clone().unwrap();
     open_picker(&mut h).await;
     let s = h.model.rollback.as_ref().unwrap();
@@ -159,6 +162,21 @@ async fn protected_rollback_runs_only_after_the_phrase_streams_records_and_recov
         moved,
         "live version still {:?}",
         h.model.envs[prod].version.value
+    );
+    // The simulator's server runs the old version now and answers healthy again: the pane
+    // says how long recovery took.
+    let healthy = h
+        .run_until(Duration::from_secs(60), |h| {
+            h.model
+                .rollback
+                .as_ref()
+                .is_some_and(|s| s.healthy_after.is_some())
+        })
+        .await;
+    assert!(
+        healthy,
+        "{:?}",
+        h.model.rollback.as_ref().map(|s| &s.outcome)
     );
 }
 

@@ -173,6 +173,37 @@ pub(crate) fn parse_query(q: Option<&str>) -> BTreeMap<String, String> {
         .collect()
 }
 
+/// A rollback recorded as succeeded (`task: rollback`, status `success`) means the server now
+/// runs the version it went back to: a health override set through `/_sim/` (the "break the
+/// demo" switch) is lifted, so the demo's story — failed cutover, rollback, recovery — plays
+/// without anyone flipping it back by hand.
+fn rollback_heals(inner: &mut Inner, req: &Req, rest: &[&str], reply: &Reply) {
+    let ["deployments", id, "statuses"] = rest else {
+        return;
+    };
+    let succeeded = req.method == "POST"
+        && reply.status == 201
+        && req
+            .body
+            .and_then(|b| b.get("state"))
+            .and_then(Value::as_str)
+            == Some("success");
+    if !succeeded {
+        return;
+    }
+    let env = id.parse::<u64>().ok().and_then(|id| {
+        inner
+            .world
+            .deployments
+            .iter()
+            .find(|d| d.id == id && d.task == "rollback")
+            .map(|d| d.env.clone())
+    });
+    if let Some(env) = env {
+        inner.health.remove(&env);
+    }
+}
+
 /// Dispatches an authenticated, rate-limit-checked API request (`cx` is the main repo's;
 /// `second` names the second repo, if there is one).
 pub(crate) fn route(inner: &mut Inner, cx: &Cx, second: Option<&RepoName>, req: &Req) -> Reply {
@@ -183,7 +214,9 @@ pub(crate) fn route(inner: &mut Inner, cx: &Cx, second: Option<&RepoName>, req: 
         (_, ["repos", owner, repo, rest @ ..])
             if owner.eq_ignore_ascii_case(cx.owner) && repo.eq_ignore_ascii_case(cx.repo) =>
         {
-            repo_route(&mut inner.world, cx, req, rest)
+            let reply = repo_route(&mut inner.world, cx, req, rest);
+            rollback_heals(inner, req, rest, &reply);
+            reply
         }
         (_, ["repos", owner, repo, rest @ ..]) => match (second, inner.second.as_mut()) {
             (Some(name), Some(w))
