@@ -47,6 +47,12 @@ async fn protected_rollback_runs_only_after_the_phrase_streams_records_and_recov
     // Production broken through the simulator's control switch, as in the demo's story.
     h.sim
         .set_health("production", cockpit::sim::HealthMode::Down(503));
+    let down = h
+        .run_until(Duration::from_secs(90), |h| {
+            h.model.envs[prod].health() == cockpit::health::Health::Down
+        })
+        .await;
+    assert!(down, "production never went down");
     let live = h.model.envs[prod].version.value.clone().unwrap();
     open_picker(&mut h).await;
     let s = h.model.rollback.as_ref().unwrap();
@@ -178,6 +184,11 @@ async fn protected_rollback_runs_only_after_the_phrase_streams_records_and_recov
         "{:?}",
         h.model.rollback.as_ref().map(|s| &s.outcome)
     );
+    // The rollback's own window judges the recovery, not the outage before it: the checks
+    // still counted down while recovering do not make it UNSTABLE.
+    let c = h.model.envs[prod].cutover.clone().unwrap();
+    assert!(c.reason.contains("rolled back"), "{}", c.reason);
+    assert!(!c.went_down, "{c:?}");
 }
 
 #[tokio::test]

@@ -80,7 +80,10 @@ pub(super) fn on_probe(
         monitor.success_threshold,
     );
     let check_name = slot.config.name.clone();
-    let went_down = slot.tracker.health == Health::Down;
+    // A failed probe of a check that is down. A successful one while the check is still
+    // counted down (it needs `success_threshold` answers to clear) is recovery, not
+    // instability: a window opened during an outage (after a rollback) must not start UNSTABLE.
+    let went_down = slot.tracker.health == Health::Down && outcome.result.is_err();
     let mut first_down_in_window = false;
     if let Some(c) = e.cutover.as_mut().filter(|c| c.is_running()) {
         c.probes += 1;
