@@ -7,7 +7,7 @@ use futures::future::BoxFuture;
 use tokio::process::Command;
 use tokio::sync::mpsc::UnboundedSender;
 
-use super::stream::pump;
+use super::stream::stream_until_exit;
 use super::{RemoteEvent, RollbackRunner, RunOutcome};
 
 /// Runs the argv directly (no shell), stdin closed, stdout/stderr streamed.
@@ -50,19 +50,8 @@ impl LocalRunner {
                 };
             }
         };
-        let _ = events.send(RemoteEvent::Started);
-        let stdout = child.stdout.take();
-        let stderr = child.stderr.take();
-        let finished = tokio::time::timeout(timeout, async {
-            // Read both pipes to EOF before waiting, so a chatty child never blocks on a full
-            // pipe and no output is lost after the exit.
-            tokio::join!(
-                pump(stdout, events, RemoteEvent::Stdout),
-                pump(stderr, events, RemoteEvent::Stderr)
-            );
-            child.wait().await
-        })
-        .await;
+        let (stdout, stderr) = (child.stdout.take(), child.stderr.take());
+        let finished = stream_until_exit(stdout, stderr, child.wait(), events, timeout).await;
         match finished {
             Ok(Ok(status)) => match status.code() {
                 Some(0) => RunOutcome::Success,

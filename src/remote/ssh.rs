@@ -12,7 +12,7 @@ use openssh::{ControlPersist, Error as SshError, KnownHosts, Session, SessionBui
 use tokio::sync::Mutex;
 use tokio::sync::mpsc::UnboundedSender;
 
-use super::stream::pump;
+use super::stream::stream_until_exit;
 use super::{RemoteEvent, RollbackRunner, RunOutcome};
 use crate::config::RollbackConfig;
 
@@ -222,18 +222,8 @@ impl SshRunner {
                 };
             }
         };
-        let _ = events.send(RemoteEvent::Started);
-        let stdout = child.stdout().take();
-        let stderr = child.stderr().take();
-        let finished = tokio::time::timeout(timeout, async {
-            // Read to EOF first: openssh's `wait` ends the output streams when it resolves.
-            tokio::join!(
-                pump(stdout, events, RemoteEvent::Stdout),
-                pump(stderr, events, RemoteEvent::Stderr)
-            );
-            child.wait().await
-        })
-        .await;
+        let (stdout, stderr) = (child.stdout().take(), child.stderr().take());
+        let finished = stream_until_exit(stdout, stderr, child.wait(), events, timeout).await;
         match finished {
             // Dropping the child (inside the timed-out future) killed the local ssh; the
             // remote process may go on, which `TimedOut` says.

@@ -1,5 +1,8 @@
 //! Line pumping shared by the transports.
 
+use std::future::Future;
+use std::time::Duration;
+
 use tokio::io::{AsyncBufReadExt, AsyncRead, BufReader};
 use tokio::sync::mpsc::UnboundedSender;
 
@@ -37,4 +40,31 @@ pub(crate) async fn pump<R>(
             }
         }
     }
+}
+
+/// The part of a run both transports share: say `Started`, stream stdout and stderr to EOF,
+/// then await `exit`, all within `timeout` (`Err` when it ran out). Both pipes are read to EOF
+/// before waiting, so a chatty child never blocks on a full pipe, no output is lost after the
+/// exit, and openssh (whose `wait` ends the output streams) still delivers everything.
+pub(crate) async fn stream_until_exit<O, E, W>(
+    stdout: Option<O>,
+    stderr: Option<E>,
+    exit: W,
+    events: &UnboundedSender<RemoteEvent>,
+    timeout: Duration,
+) -> Result<W::Output, tokio::time::error::Elapsed>
+where
+    O: AsyncRead + Unpin,
+    E: AsyncRead + Unpin,
+    W: Future,
+{
+    let _ = events.send(RemoteEvent::Started);
+    tokio::time::timeout(timeout, async {
+        tokio::join!(
+            pump(stdout, events, RemoteEvent::Stdout),
+            pump(stderr, events, RemoteEvent::Stderr)
+        );
+        exit.await
+    })
+    .await
 }
