@@ -51,26 +51,15 @@ impl DeploymentState {
             .map(|s| s.state.as_str())
             .unwrap_or("created")
     }
-}
 
-/// The `task` of the deployments cockpit creates for a rollback: what other operators'
-/// cockpits look for (see [`GitHub::active_rollback`]).
-pub const ROLLBACK_TASK: &str = "rollback";
+    /// Still running: an unfinished state ([`UNFINISHED_STATES`]) or no status yet (the
+    /// moment between creating the deployment and posting its first `in_progress`).
+    pub fn unfinished(&self) -> bool {
+        self.status
+            .as_ref()
+            .is_none_or(|s| UNFINISHED_STATES.contains(&s.state.as_str()))
+    }
 
-/// Deployment status states that mean "still running": a rollback in one of them (or with no
-/// status yet) blocks another one to the same environment, unless it has gone stale.
-pub const UNFINISHED_STATES: &[&str] = &["queued", "pending", "in_progress"];
-
-/// A rollback some operator started and has not finished (see [`GitHub::active_rollback`]).
-#[derive(Debug, Clone, PartialEq)]
-pub struct ActiveRollback {
-    pub deployment: Deployment,
-    /// The newest status; `None` in the moment between creating the deployment and posting
-    /// its first `in_progress`.
-    pub status: Option<DeploymentStatus>,
-}
-
-impl ActiveRollback {
     /// Who started it: the deployment's creator, else the author of its latest status.
     pub fn by(&self) -> &str {
         self.deployment
@@ -78,11 +67,6 @@ impl ActiveRollback {
             .as_ref()
             .or(self.status.as_ref().and_then(|s| s.creator.as_ref()))
             .map_or("someone", |u| u.login.as_str())
-    }
-
-    /// `in_progress`, `queued`, `pending`, or `created` while it has no status yet.
-    pub fn state(&self) -> &str {
-        self.status.as_ref().map_or("created", |s| s.state.as_str())
     }
 
     /// The last sign of life: its newest status, else its creation.
@@ -94,6 +78,18 @@ impl ActiveRollback {
             })
     }
 }
+
+/// The `task` of the deployments cockpit creates for a rollback: what other operators'
+/// cockpits look for (see [`GitHub::active_rollback`]).
+pub const ROLLBACK_TASK: &str = "rollback";
+
+/// Deployment status states that mean "still running": a rollback in one of them (or with no
+/// status yet) blocks another one to the same environment, unless it has gone stale.
+pub const UNFINISHED_STATES: &[&str] = &["queued", "pending", "in_progress"];
+
+/// A rollback some operator started and has not finished (see [`GitHub::active_rollback`]):
+/// a deployment with its newest status, like any other.
+pub type ActiveRollback = DeploymentState;
 
 /// What a workflow dispatch produced.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]

@@ -22,7 +22,7 @@ type OctoBody = http_body_util::combinators::BoxBody<Bytes, octocrab::Error>;
 
 use super::api::{
     ActiveRollback, ApiResult, ClientStats, DeploymentState, DispatchOutcome, Fetched, GitHub,
-    ROLLBACK_TASK, RateInfo, UNFINISHED_STATES,
+    ROLLBACK_TASK, RateInfo,
 };
 use super::error::ApiError;
 use super::models::{
@@ -382,11 +382,7 @@ impl HttpGitHub {
                 deployment,
                 status: statuses.value.into_iter().next(),
             };
-            let unfinished = candidate
-                .status
-                .as_ref()
-                .is_none_or(|s| UNFINISHED_STATES.contains(&s.state.as_str()));
-            if !unfinished {
+            if !candidate.unfinished() {
                 // A finished rollback supersedes every older one, stuck or not.
                 return Ok(None);
             }

@@ -136,23 +136,12 @@ impl EnvState {
             .as_ref()?
             .iter()
             .find(|d| d.deployment.task == crate::github::ROLLBACK_TASK)?;
-        if !crate::github::UNFINISHED_STATES.contains(&d.state()) && d.status.is_some() {
-            return None;
-        }
-        let last = d.status.as_ref().map_or(d.deployment.created_at, |s| {
-            s.created_at.max(d.deployment.created_at)
-        });
-        if now.signed_duration_since(last) > stale_after {
+        if !d.unfinished() || now.signed_duration_since(d.last_activity()) > stale_after {
             return None;
         }
         Some(crate::model::rollback::ForeignRollback {
             deployment_id: d.deployment.id,
-            by: d
-                .deployment
-                .creator
-                .as_ref()
-                .or(d.status.as_ref().and_then(|s| s.creator.as_ref()))
-                .map_or_else(|| "someone".to_string(), |u| u.login.clone()),
+            by: d.by().to_string(),
             version: d.deployment.git_ref.clone(),
             since: d.deployment.created_at,
         })

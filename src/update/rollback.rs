@@ -312,9 +312,6 @@ fn confirm(m: &mut Model, now: DateTime<Utc>) -> Vec<Cmd> {
     let Some(e) = m.envs.get(s.env) else {
         return Vec::new();
     };
-    let Some(cfg) = e.rollback.clone() else {
-        return Vec::new();
-    };
     let Some(target) = s.target().cloned() else {
         return Vec::new();
     };
@@ -332,7 +329,6 @@ fn confirm(m: &mut Model, now: DateTime<Utc>) -> Vec<Cmd> {
         override_deployment: overriding.as_ref().map(|o| o.deployment_id),
         ..request
     };
-    let _ = &cfg;
     let mutation = Mutation {
         kind: MutationKind::Rollback,
         repo: e.repo.clone(),
@@ -512,9 +508,8 @@ pub(super) fn on_done(
     };
     if m.rollback.is_none() {
         // The pane was hidden while it ran: bring the outcome back to the screen.
-        if let Ok(mut cmds) = start(m, r.env, Some(&r.version), now) {
-            cmds.clear();
-        }
+        // Only the pane is wanted: the picker's reads are not sent.
+        let _ = start(m, r.env, Some(&r.version), now);
     }
     if let Some(s) = m.rollback.as_mut().filter(|s| s.env == r.env) {
         s.hidden = false;
